@@ -1,0 +1,185 @@
+"""Plain data of one organisation-year: what the pipeline reads and what it produces.
+
+No Django here. The year workbook reader (appraisal/exchange) and the database loader
+(scoring/services) both produce a ``YearInput``; ``scoring.engine.compute_year`` turns it
+into a ``YearResult``; the results writer and the result tables both consume that.
+Codes and staff ids are strings; every figure is a Decimal; ``None`` means undefined.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+# Enumerations exactly as users write them (EXCHANGE.md).
+GROUPS = ("综合", "业务", "事业")
+POSITIONS = ("局领导", "部门负责人", "一般干部")
+CATEGORIES = ("共同类", "管理类", "业务类")
+CYCLES = ("月度", "半年", "年度")
+KINDS = ("常规", "加分", "扣分", "否决")
+IMPORTANCES = ("主要", "一般")
+PEER_GRADES = ("优秀", "良好", "中等", "差")
+WORKLOAD_GRADES = ("非常大", "比较大", "一般", "较小", "非常小")
+HALVES = ("上半年", "下半年")
+SATISFACTION_GROUPS = ("主要领导", "分管领导", "机关部门", "县区局和直属单位", "基层分局", "社会各界代表")
+SATISFACTION_GRADES = ("优", "良", "中", "差")
+ANNUAL_GRADES = ("优秀", "称职", "基本称职", "不称职", "不定等次")
+LEADER = "局领导"
+
+
+@dataclass(frozen=True)
+class DepartmentData:
+    code: str
+    name: str
+    group: str  # 综合 / 业务 / 事业
+    head_staff_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PersonData:
+    staff_id: str
+    name: str
+    department_code: str | None  # None only for 局领导
+    position: str  # 局领导 / 部门负责人 / 一般干部
+    category: str = ""
+    leave_months: int = 0
+
+
+@dataclass(frozen=True)
+class IndicatorData:
+    code: str
+    name: str
+    parent_code: str | None
+    category: str  # resolved from the root: 共同类 / 管理类 / 业务类
+    department_code: str | None = None
+    full_score: Decimal | None = None
+    bonus_cap: Decimal = Decimal("0")
+    cycle: str | None = None  # 月度 / 半年 / 年度 (leaves only)
+    kind: str = "常规"
+    importance: str = ""
+    content: str = ""
+    target: str = ""
+    basis: str = ""
+    data_source: str = ""
+    scoring_standard: str = ""
+    assessor: str = ""
+
+
+@dataclass(frozen=True)
+class PeerRating:
+    month: int
+    rater: str  # staff id
+    ratee: str  # staff id
+    grade: str  # 优秀 / 良好 / 中等 / 差
+
+
+@dataclass(frozen=True)
+class SatisfactionRating:
+    half: str  # 上半年 / 下半年
+    group: str  # one of SATISFACTION_GROUPS
+    rater: str  # may be "" (anonymous)
+    department_code: str
+    grade: str  # 优 / 良 / 中 / 差
+
+
+@dataclass
+class YearInput:
+    org_code: str
+    org_name: str
+    year: int
+    scheme: dict[str, Decimal]  # every key of EXCHANGE.md "Scheme keys", defaults filled in
+    departments: list[DepartmentData] = field(default_factory=list)
+    persons: list[PersonData] = field(default_factory=list)
+    indicators: list[IndicatorData] = field(default_factory=list)
+    # (indicator code, staff id) -> weight in percent
+    weights: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+    # (month, indicator code) -> score
+    monthly_scores: dict[tuple[int, str], Decimal] = field(default_factory=dict)
+    peer_ratings: list[PeerRating] = field(default_factory=list)
+    # (month, staff id) -> workload grade (非常大 …)
+    workload: dict[tuple[int, str], str] = field(default_factory=dict)
+    # (half, indicator code) -> score
+    half_scores: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+    satisfaction: list[SatisfactionRating] = field(default_factory=list)
+    # (staff id, indicator code) -> score / points / 0-1 veto mark
+    common_scores: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+    # (staff id, year) -> annual grade of an earlier year
+    history: dict[tuple[str, int], str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MonthlyRow:  # 月度成绩
+    staff_id: str
+    name: str
+    department_code: str
+    month: int
+    responsibility_rate: Decimal | None  # 责任得分率 R
+    workload_coefficient: Decimal  # 工作量系数 c (1.00 when not set)
+    peer_score: Decimal | None  # 民主测评得分 P
+    monthly_score: Decimal  # 月度得分 M
+    monthly_grade: str  # 月度等次
+
+
+@dataclass(frozen=True)
+class DepartmentHalfRow:  # 部门半年成绩
+    department_code: str
+    half: str
+    business_rate: Decimal | None  # B
+    management_rate: Decimal | None  # G
+    satisfaction_score: Decimal | None  # S
+    half_score: Decimal | None  # D
+
+
+@dataclass(frozen=True)
+class PersonHalfRow:  # 半年成绩
+    staff_id: str
+    name: str
+    department_code: str
+    half: str
+    responsibility_rate: Decimal | None  # Rh
+    half_score: Decimal  # H
+
+
+@dataclass(frozen=True)
+class AnnualRow:  # 年度成绩
+    staff_id: str
+    name: str
+    department_code: str
+    monthly_average: Decimal | None  # MA
+    half_average: Decimal | None  # HA
+    common_score: Decimal | None  # C
+    vetoed: bool  # 一票否决
+    annual_score: Decimal | None  # A
+    department_rank: int | None  # 部门内排名
+    grade: str  # 优秀 / 称职 / 基本称职 / 不称职 / 不定等次
+    bonus_coefficient: Decimal | None  # 奖金系数 (None when 不定等次)
+
+
+@dataclass(frozen=True)
+class DepartmentAnnualRow:  # 部门年度成绩
+    department_code: str
+    name: str
+    group: str
+    annual_score: Decimal | None  # DA
+    overall_rank: int | None
+    group_rank: int | None
+    advanced: bool  # 先进单位
+    excellent_quota: int  # 优秀名额
+    remark: str  # "", "第一名", "末位;诫勉谈话"
+
+
+@dataclass(frozen=True)
+class RewardRow:  # 奖励
+    staff_id: str
+    name: str
+    reward_type: str  # 嘉奖 / 三等功 / 后备干部
+    amount: Decimal
+
+
+@dataclass
+class YearResult:
+    monthly: list[MonthlyRow] = field(default_factory=list)
+    department_half: list[DepartmentHalfRow] = field(default_factory=list)
+    person_half: list[PersonHalfRow] = field(default_factory=list)
+    annual: list[AnnualRow] = field(default_factory=list)
+    department_annual: list[DepartmentAnnualRow] = field(default_factory=list)
+    rewards: list[RewardRow] = field(default_factory=list)
