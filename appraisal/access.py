@@ -1,0 +1,191 @@
+"""The one place that answers "may this user see / do this here" (SECURITY.md items 6–8).
+
+Every view declares a rule with ``@require(rule)`` (functions) or ``access_rule = rule``
+(class-based views). ``appraisal.middleware.AccessMiddleware`` refuses any view that declares
+none: deny by default. Object-level questions go through ``check(user, rule, obj)``.
+
+Roles: civil servant (the account has a person record), department head (the person is the
+named head of a department), and the explicit roles of ``RoleAssignment``: assessment office,
+leader and the three separate administrators (三员分立), which exclude each other.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+
+from .models import ADMIN_ROLES, Department, Person, Position, Role, RoleAssignment
+
+STAFF = "staff"  # 公务员: an account linked to a person who is not a 局领导
+HEAD = "head"  # 部门负责人: the named head of at least one department
+
+ROLE_LABELS = {
+    STAFF: "公务员",
+    HEAD: "部门负责人",
+    Role.OFFICE: "考核办",
+    Role.LEADER: "局领导",
+    Role.SYSADMIN: "系统管理员",
+    Role.SECADMIN: "安全管理员",
+    Role.AUDITOR: "审计管理员",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    person_id: int | None = None
+    department_id: int | None = None
+    organisation_id: int | None = None
+    roles: frozenset[str] = field(default_factory=frozenset)
+    headed_department_ids: frozenset[int] = field(default_factory=frozenset)
+    # organisations an explicit role applies to; None in the set means every organisation
+    role_organisations: dict[str, frozenset[int | None]] = field(default_factory=dict)
+
+    def has(self, *roles: str) -> bool:
+        return any(role in self.roles for role in roles)
+
+    def in_organisation(self, role: str, organisation_id: int | None) -> bool:
+        scopes = self.role_organisations.get(role, frozenset())
+        return None in scopes or organisation_id in scopes
+
+
+ANONYMOUS = Actor(user_id=None)
+
+
+def actor_for(user) -> Actor:
+    """The roles of an account, computed once per request (cached on the user object)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ANONYMOUS
+    cached = getattr(user, "_appraisal_actor", None)
+    if cached is not None:
+        return cached
+    roles: set[str] = set()
+    role_orgs: dict[str, set[int | None]] = {}
+    for role, org_id in RoleAssignment.objects.filter(user_id=user.pk).values_list("role", "organisation_id"):
+        roles.add(role)
+        role_orgs.setdefault(role, set()).add(org_id)
+    person = (Person.objects.filter(user_id=user.pk, is_active=True)
+              .values("id", "department_id", "organisation_id", "position").first())
+    headed: frozenset[int] = frozenset()
+    organisation_id = None
+    if person:
+        organisation_id = person["organisation_id"]
+        if person["position"] != Position.LEADER:
+            roles.add(STAFF)
+        headed = frozenset(Department.objects.filter(head_id=person["id"]).values_list("id", flat=True))
+        if headed:
+            roles.add(HEAD)
+    if organisation_id is None:
+        explicit = [org for orgs in role_orgs.values() for org in orgs if org is not None]
+        organisation_id = explicit[0] if explicit else None
+    actor = Actor(
+        user_id=user.pk,
+        person_id=person["id"] if person else None,
+        department_id=person["department_id"] if person else None,
+        organisation_id=organisation_id,
+        roles=frozenset(roles),
+        headed_department_ids=headed,
+        role_organisations={role: frozenset(orgs) for role, orgs in role_orgs.items()},
+    )
+    user._appraisal_actor = actor
+    return actor
+
+
+def _org_of(obj) -> int | None:
+    if obj is None:
+        return None
+    if hasattr(obj, "organisation_id"):
+        return obj.organisation_id
+    if hasattr(obj, "assessment_year"):
+        return obj.assessment_year.organisation_id
+    return getattr(obj, "pk", None) if obj.__class__.__name__ == "Organisation" else None
+
+
+def _office_of(actor: Actor, obj) -> bool:
+    return actor.has(Role.OFFICE) and (obj is None or actor.in_organisation(Role.OFFICE, _org_of(obj)))
+
+
+def _leader_of(actor: Actor, obj) -> bool:
+    return actor.has(Role.LEADER) and (obj is None or actor.in_organisation(Role.LEADER, _org_of(obj)))
+
+
+def _head_of(actor: Actor, department) -> bool:
+    if department is None:
+        return actor.has(HEAD)
+    return getattr(department, "pk", department) in actor.headed_department_ids
+
+
+def _reads_department(actor: Actor, department) -> bool:
+    if department is None:  # the view-level question: "some department"
+        return actor.has(STAFF, HEAD, Role.OFFICE, Role.LEADER)
+    return (_office_of(actor, department) or _leader_of(actor, department) or _head_of(actor, department)
+            or actor.department_id == department.pk)
+
+
+def _reads_person(actor: Actor, person) -> bool:
+    if person is None:
+        return actor.has(STAFF, HEAD, Role.OFFICE, Role.LEADER)
+    return (person.pk == actor.person_id or _office_of(actor, person) or _leader_of(actor, person)
+            or (person.department_id is not None and person.department_id in actor.headed_department_ids))
+
+
+# rule name -> predicate(actor, obj). Administrators' roles grant none of the appraisal rules.
+RULES: dict[str, Callable[[Actor, object], bool]] = {
+    "authenticated": lambda a, o: a.user_id is not None,
+    "appraisal.participant": lambda a, o: a.has(STAFF, HEAD, Role.OFFICE, Role.LEADER),
+    "office.manage": _office_of,
+    "office.or_leader": lambda a, o: _office_of(a, o) or _leader_of(a, o),
+    "department.read": _reads_department,
+    "department.head": lambda a, o: _head_of(a, o),
+    "person.read": _reads_person,
+    "staff.self": lambda a, o: a.has(STAFF),
+    "accounts.manage": lambda a, o: a.has(Role.SYSADMIN),
+    "roles.manage": lambda a, o: a.has(Role.SECADMIN),
+    "audit.read": lambda a, o: a.has(Role.AUDITOR),
+    "admin.site": lambda a, o: a.has(Role.OFFICE, Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR),
+}
+
+PUBLIC = "public"
+
+
+def can(user, rule: str, obj=None) -> bool:
+    if rule == PUBLIC:
+        return True
+    predicate = RULES.get(rule)
+    if predicate is None:
+        return False
+    return bool(predicate(actor_for(user), obj))
+
+
+def check(user, rule: str, obj=None) -> None:
+    """Raise PermissionDenied (the Chinese 403 page, audited) unless ``can``."""
+    if not can(user, rule, obj):
+        raise PermissionDenied(rule)
+
+
+def require(rule: str):
+    """Declare the rule a function view answers to; the access middleware enforces it."""
+    if rule != PUBLIC and rule not in RULES:
+        raise ValueError(f"unknown access rule {rule!r}")
+
+    def decorate(view):
+        view.access_rule = rule
+        return view
+
+    return decorate
+
+
+def rule_of_view(view_func) -> str | None:
+    rule = getattr(view_func, "access_rule", None)
+    if rule is None and hasattr(view_func, "view_class"):
+        rule = getattr(view_func.view_class, "access_rule", None)
+    return rule
+
+
+def admin_roles_conflict(existing: set[str], new_role: str) -> bool:
+    """三员分立: one account holds at most one administrator role, and no administrator role
+    together with an appraisal role of the office or leaders."""
+    if new_role in ADMIN_ROLES:
+        return bool(existing - {new_role})
+    return bool(existing & set(ADMIN_ROLES))

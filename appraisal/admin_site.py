@@ -1,0 +1,47 @@
+"""The Django admin, gated by the roles of appraisal.access instead of is_staff/superuser.
+
+Each model admin names the roles that may use it (三员分立: accounts for the system
+administrator, role assignments for the security administrator, organisation data for the
+office); nobody reaches score tables through the admin.
+"""
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from . import access
+
+
+class AppraisalAdminSite(admin.AdminSite):
+    site_header = _("绩效考核管理平台 · 后台管理")
+    site_title = _("绩效考核后台")
+    index_title = _("后台管理")
+
+    def has_permission(self, request):
+        return request.user.is_active and access.can(request.user, "admin.site")
+
+
+admin_site = AppraisalAdminSite(name="admin")
+
+
+class RoleModelAdmin(admin.ModelAdmin):
+    """Model admin whose permissions come from roles; ``read_only_roles`` may only view."""
+
+    roles: tuple[str, ...] = ()
+    read_only_roles: tuple[str, ...] = ()
+
+    def _actor_has(self, request, roles) -> bool:
+        return access.actor_for(request.user).has(*roles)
+
+    def has_module_permission(self, request):
+        return self._actor_has(request, self.roles + self.read_only_roles)
+
+    def has_view_permission(self, request, obj=None):
+        return self._actor_has(request, self.roles + self.read_only_roles)
+
+    def has_add_permission(self, request):
+        return self._actor_has(request, self.roles)
+
+    def has_change_permission(self, request, obj=None):
+        return self._actor_has(request, self.roles)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._actor_has(request, self.roles)

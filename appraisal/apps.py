@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AppraisalConfig(AppConfig):
+    name = "appraisal"
+    verbose_name = _("组织与考核周期")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (audit of logins, logouts, failures, lockouts)

@@ -1,0 +1,10 @@
+"""The Celery app. Without REDIS_URL, settings make every task run eagerly in-process."""
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "appraisal.settings.base")
+
+app = Celery("appraisal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

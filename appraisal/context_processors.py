@@ -1,0 +1,46 @@
+"""Navigation: each role sees what it can do, computed from the same access rules as the views."""
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import access
+
+# (section, label, url name, access rule, icon)
+NAVIGATION = [
+    (_("我的"), _("首页"), "home", "authenticated", "house"),
+    (_("我的"), _("我的信息"), "person_self", "staff.self", "person"),
+    (_("部门"), _("部门"), "department_list", "department.read", "diagram-3"),
+    (_("部门"), _("人员"), "person_list", "office.or_leader", "people"),
+    (_("考核办"), _("考核年度与周期"), "year_list", "office.or_leader", "calendar3"),
+    (_("考核办"), _("导入人员"), "roster_import_people", "office.manage", "upload"),
+    (_("管理"), _("账号管理"), "account_list", "accounts.manage", "person-gear"),
+    (_("管理"), _("角色与权限"), "role_list", "roles.manage", "shield-lock"),
+    (_("管理"), _("审计日志"), "audit_log", "audit.read", "journal-text"),
+    (_("管理"), _("后台管理"), "admin:index", "admin.site", "gear"),
+]
+
+SPECIAL_URLS = {
+    "roster_import_people": lambda: reverse("roster_import", args=["people"]),
+}
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    actor = access.actor_for(user)
+    items = []
+    for section, label, url_name, rule, icon in NAVIGATION:
+        if not access.can(user, rule):
+            continue
+        if url_name == "person_self":
+            if not actor.person_id:
+                continue
+            url = reverse("person_detail", args=[actor.person_id])
+        elif url_name in SPECIAL_URLS:
+            url = SPECIAL_URLS[url_name]()
+        else:
+            url = reverse(url_name)
+        items.append({"section": section, "label": label, "url": url, "icon": icon,
+                      "active": request.path == url or (url != "/" and request.path.startswith(url))})
+    return {"nav_items": items,
+            "nav_roles": [access.ROLE_LABELS[r] for r in access.ROLE_LABELS if r in actor.roles]}

@@ -1,0 +1,99 @@
+"""Request-wide concerns: who is acting (for audit), session time limits, deny-by-default access."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import access
+from .audit import RequestContext, current_request
+
+
+def client_ip(request) -> str | None:
+    # Behind the production proxy the client address arrives in X-Forwarded-For (first hop).
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded:
+        return forwarded.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = current_request.set(RequestContext(user=getattr(request, "user", None), ip=client_ip(request)))
+        try:
+            return self.get_response(request)
+        finally:
+            current_request.reset(token)
+
+
+class SessionTimeoutMiddleware:
+    """30 minutes idle, 12 hours absolute (SECURITY.md item 4)."""
+
+    IDLE_KEY = "_last_activity"
+    START_KEY = "_session_started"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @classmethod
+    def start(cls, request) -> None:
+        now = timezone.now().isoformat()
+        request.session[cls.START_KEY] = now
+        request.session[cls.IDLE_KEY] = now
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = timezone.now()
+            last = request.session.get(self.IDLE_KEY)
+            started = request.session.get(self.START_KEY)
+            expired = (
+                (last and now - datetime.fromisoformat(last) > settings.SESSION_IDLE_TIMEOUT)
+                or (started and now - datetime.fromisoformat(started) > settings.SESSION_ABSOLUTE_TIMEOUT)
+            )
+            if expired:
+                logout(request)
+                messages.info(request, _("会话已超时，请重新登录。"))
+                return redirect_to_login(request.get_full_path())
+            request.session[self.IDLE_KEY] = now.isoformat()
+            if not started:
+                request.session[self.START_KEY] = now.isoformat()
+        return self.get_response(request)
+
+
+class AccessMiddleware:
+    """Deny by default: a view that names no access rule is refused (SECURITY.md item 6)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is not None and match.namespace == "admin":
+            return None  # the admin site checks roles itself (appraisal.admin_site)
+        rule = access.rule_of_view(view_func)
+        if rule == access.PUBLIC:
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if rule is None or not access.can(request.user, rule):
+            raise PermissionDenied(rule or "no access rule declared")
+        if request.session.get("must_change_password") and match is not None \
+                and match.url_name not in {"password_change", "logout"}:
+            messages.warning(request, _("首次登录请先修改初始密码。"))
+            return redirect("password_change")
+        return None
+

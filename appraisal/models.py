@@ -1,0 +1,269 @@
+"""The organisation core: organisations, departments, people, years with their scheme, periods,
+role assignments and the audit log (DOMAIN.md §1–2, §8; SECURITY.md)."""
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Organisation(models.Model):
+    code = models.CharField(_("单位编码"), max_length=32, unique=True)
+    name = models.CharField(_("单位名称"), max_length=100)
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DepartmentGroup(models.TextChoices):
+    COMPREHENSIVE = "综合", _("综合部门组")
+    BUSINESS = "业务", _("业务部门组")
+    INSTITUTION = "事业", _("事业单位组")
+
+
+class Department(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="departments",
+                                     verbose_name=_("单位"))
+    code = models.CharField(_("部门编码"), max_length=32)
+    name = models.CharField(_("部门名称"), max_length=100)
+    group = models.CharField(_("部门分组"), max_length=8, choices=DepartmentGroup.choices)
+    head = models.ForeignKey("Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                             verbose_name=_("负责人"))
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+        ordering = ["organisation", "sort_order", "code"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="department_code_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Position(models.TextChoices):
+    LEADER = "局领导", _("局领导")
+    HEAD = "部门负责人", _("部门负责人")
+    STAFF = "一般干部", _("一般干部")
+
+
+class Person(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="people",
+                                     verbose_name=_("单位"))
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="members", verbose_name=_("部门"))
+    staff_id = models.CharField(_("工号"), max_length=32)
+    name = models.CharField(_("姓名"), max_length=50)
+    position = models.CharField(_("职务类型"), max_length=8, choices=Position.choices, default=Position.STAFF)
+    category = models.CharField(_("人员类别"), max_length=30, blank=True)
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="person", verbose_name=_("登录账号"))
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    is_active = models.BooleanField(_("在职"), default=True)
+
+    class Meta:
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+        ordering = ["organisation", "staff_id"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "staff_id"], name="person_staff_id_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.staff_id}）"
+
+
+class AssessmentYear(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="years",
+                                     verbose_name=_("单位"))
+    year = models.PositiveIntegerField(_("考核年度"))
+
+    class Meta:
+        verbose_name = _("考核年度")
+        verbose_name_plural = _("考核年度")
+        ordering = ["organisation", "-year"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="assessment_year_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.name} {self.year}年度"
+
+
+class LeaveRecord(models.Model):
+    """Months of personal or sick leave a person took in one assessment year (DOMAIN.md §7.2)."""
+
+    assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="leave_records")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="leave_records")
+    months = models.PositiveSmallIntegerField(_("请假月数"), default=0)
+
+    class Meta:
+        verbose_name = _("请假记录")
+        verbose_name_plural = _("请假记录")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment_year", "person"], name="leave_record_unique"),
+            models.CheckConstraint(condition=models.Q(months__lte=12), name="leave_months_at_most_12"),
+        ]
+
+
+class Scheme(models.Model):
+    """The scheme (考核方案) of one organisation-year: every key of EXCHANGE.md with its value.
+
+    Values are kept as decimal strings in a JSON object so that the set of keys stays the one
+    defined in scoring/scheme.py; ``appraisal.services.scheme_update`` validates them.
+    """
+
+    assessment_year = models.OneToOneField(AssessmentYear, on_delete=models.CASCADE, related_name="scheme")
+    values = models.JSONField(_("参数"), default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("考核方案")
+        verbose_name_plural = _("考核方案")
+
+    def as_decimals(self) -> dict[str, Decimal]:
+        from scoring.scheme import merge_scheme
+
+        return merge_scheme({key: Decimal(str(value)) for key, value in self.values.items()})
+
+
+class PeriodKind(models.TextChoices):
+    MONTH = "month", _("月度")
+    HALF = "half", _("半年")
+    YEAR = "year", _("年度")
+
+
+class PeriodState(models.TextChoices):
+    OPEN = "open", _("填报")
+    SCORING = "scoring", _("评分")
+    PUBLICITY = "publicity", _("公示")
+    LOCKED = "locked", _("锁定")
+
+
+class Period(models.Model):
+    assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="periods",
+                                        verbose_name=_("考核年度"))
+    kind = models.CharField(_("周期类型"), max_length=8, choices=PeriodKind.choices)
+    number = models.PositiveSmallIntegerField(_("序号"), help_text=_("月份 1–12，半年 1–2，年度 1"))
+    state = models.CharField(_("状态"), max_length=10, choices=PeriodState.choices, default=PeriodState.OPEN)
+    state_changed_at = models.DateTimeField(_("状态变更时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("考核周期")
+        verbose_name_plural = _("考核周期")
+        ordering = ["assessment_year", "kind", "number"]
+        constraints = [models.UniqueConstraint(fields=["assessment_year", "kind", "number"], name="period_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_year.year}年{self.label}"
+
+    @property
+    def label(self) -> str:
+        if self.kind == PeriodKind.MONTH:
+            return f"{self.number}月"
+        if self.kind == PeriodKind.HALF:
+            return "上半年" if self.number == 1 else "下半年"
+        return "全年"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state == PeriodState.LOCKED
+
+
+class Role(models.TextChoices):
+    OFFICE = "office", _("考核办")
+    LEADER = "leader", _("局领导")
+    SYSADMIN = "sysadmin", _("系统管理员")
+    SECADMIN = "secadmin", _("安全管理员")
+    AUDITOR = "auditor", _("审计管理员")
+
+
+ADMIN_ROLES = (Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR)
+
+
+class RoleAssignment(models.Model):
+    """An explicit role of an account. Civil servant and department head are not assigned here:
+    they follow from the account's person record and the department's named head."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments",
+                             verbose_name=_("账号"))
+    role = models.CharField(_("角色"), max_length=10, choices=Role.choices)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, null=True, blank=True,
+                                     related_name="role_assignments", verbose_name=_("单位"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("角色分配")
+        verbose_name_plural = _("角色分配")
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="role_assignment_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Bulk updates and deletes would bypass the append-only rule; only the retention purge deletes."""
+
+    def update(self, **kwargs):
+        raise RuntimeError("审计事件只能追加，不能修改。")
+
+    def delete(self):
+        raise RuntimeError("审计事件不能删除。")
+
+    def _purge(self):
+        return super().delete()
+
+
+class AuditEvent(models.Model):
+    """One line of the append-only, hash-chained audit log (SECURITY.md items 15–17).
+
+    Written only through ``appraisal.audit.record``; the application has no update or delete
+    path and, on PostgreSQL, a trigger refuses both (except purging rows past retention).
+    """
+
+    created_at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", db_constraint=False, verbose_name=_("操作人"))
+    actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    action = models.CharField(_("事件"), max_length=60, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=60, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    organisation_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    old_value = models.JSONField(_("原值"), null=True, blank=True)
+    new_value = models.JSONField(_("新值"), null=True, blank=True)
+    reason = models.TextField(_("原因"), blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计事件")
+        verbose_name_plural = _("审计事件")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("审计事件只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("审计事件不能删除。")
+
+
+class AccountFlag(models.Model):
+    """Per-account security flags: an account created by an administrator must change its
+    password at first login (SECURITY.md item 2)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_flag")
+    must_change_password = models.BooleanField(_("首次登录须修改密码"), default=False)
+
+    class Meta:
+        verbose_name = _("账号安全标记")
+        verbose_name_plural = _("账号安全标记")

@@ -1,0 +1,233 @@
+"""Writes of the organisation core. Each service runs in one transaction, checks access through
+``appraisal.access`` and records its audit event in that same transaction."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from scoring.scheme import SCHEME_DEFAULTS, validate_scheme
+
+from . import access, audit
+from .errors import PermissionDeniedError, StateError, ValidationFailed
+from .models import (
+    AccountFlag, AssessmentYear, Department, LeaveRecord, Organisation, Period, PeriodKind, PeriodState, Person, Role,
+    RoleAssignment, Scheme,
+)
+
+STATE_ORDER = [PeriodState.OPEN, PeriodState.SCORING, PeriodState.PUBLICITY, PeriodState.LOCKED]
+
+
+def _require(user, rule: str, obj=None) -> None:
+    if user is not None and not access.can(user, rule, obj):
+        raise PermissionDeniedError(_("您没有执行此操作的权限。"))
+
+
+def snapshot(obj, fields: list[str]) -> dict:
+    values = {}
+    for name in fields:
+        value = getattr(obj, name)
+        if hasattr(value, "pk"):
+            value = str(value)
+        elif isinstance(value, Decimal):
+            value = format(value, "f")
+        values[name] = value
+    return values
+
+
+# ---------------------------------------------------------------- years, schemes and periods
+
+def year_open(*, user, organisation: Organisation, year: int) -> AssessmentYear:
+    """Open an assessment year: its scheme (last year's values, else the defaults) and its
+    15 periods (12 months, 2 halves, the year), all open."""
+    _require(user, "office.manage", organisation)
+    with transaction.atomic():
+        if AssessmentYear.objects.filter(organisation=organisation, year=year).exists():
+            raise ValidationFailed(_("%(year)s 年度已存在。") % {"year": year})
+        assessment_year = AssessmentYear.objects.create(organisation=organisation, year=year)
+        previous = Scheme.objects.filter(assessment_year__organisation=organisation,
+                                         assessment_year__year__lt=year).order_by("-assessment_year__year").first()
+        values = dict(previous.values) if previous else {k: format(v, "f") for k, v in SCHEME_DEFAULTS.items()}
+        Scheme.objects.create(assessment_year=assessment_year, values=values)
+        Period.objects.bulk_create(
+            [Period(assessment_year=assessment_year, kind=PeriodKind.MONTH, number=m) for m in range(1, 13)]
+            + [Period(assessment_year=assessment_year, kind=PeriodKind.HALF, number=h) for h in (1, 2)]
+            + [Period(assessment_year=assessment_year, kind=PeriodKind.YEAR, number=1)]
+        )
+        audit.record("year.open", actor=user, obj=assessment_year, new={"year": year, "scheme": values},
+                     organisation_id=organisation.pk)
+    return assessment_year
+
+
+def scheme_update(*, user, scheme: Scheme, values: dict[str, Decimal], reason: str = "") -> Scheme:
+    assessment_year = scheme.assessment_year
+    _require(user, "office.manage", assessment_year)
+    problems = validate_scheme(values)
+    unknown = sorted(set(values) - set(SCHEME_DEFAULTS))
+    if unknown:
+        problems = [*problems, *[(key, _("未知的方案参数：%(key)s") % {"key": key}) for key in unknown]]
+    if problems:
+        raise ValidationFailed(_("考核方案参数有误，未保存。"), details=problems)
+    with transaction.atomic():
+        year_period = Period.objects.select_for_update().get(assessment_year=assessment_year, kind=PeriodKind.YEAR)
+        if year_period.is_locked:
+            raise StateError(_("%(year)s 年度已锁定，方案参数不能修改。") % {"year": assessment_year.year})
+        new_values = {key: format(Decimal(values[key]), "f") for key in SCHEME_DEFAULTS}
+        old = {k: v for k, v in scheme.values.items() if new_values.get(k) != v}
+        changed = {k: v for k, v in new_values.items() if scheme.values.get(k) != v}
+        if not changed:
+            return scheme
+        scheme.values = new_values
+        scheme.save(update_fields=["values", "updated_at"])
+        audit.record("scheme.update", actor=user, obj=scheme, old=old, new=changed, reason=reason,
+                     organisation_id=assessment_year.organisation_id)
+    return scheme
+
+
+def period_transition(*, user, period: Period, to_state: str, reason: str = "") -> Period:
+    """Move a period one step forward (open → scoring → publicity → locked), or back to an
+    earlier state with a written reason (reopening; DOMAIN.md §8, SECURITY.md item 9)."""
+    _require(user, "office.manage", period.assessment_year)
+    if to_state not in STATE_ORDER:
+        raise ValidationFailed(_("未知的周期状态。"))
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        period = Period.objects.select_for_update().select_related("assessment_year").get(pk=period.pk)
+        current = STATE_ORDER.index(period.state)
+        target = STATE_ORDER.index(to_state)
+        if target == current + 1:
+            action = "period.advance"
+        elif target < current:
+            if len(reason) < 4:
+                raise ValidationFailed(_("退回或重新开放周期必须填写原因（至少 4 个字）。"))
+            action = "period.reopen" if period.state == PeriodState.LOCKED else "period.revert"
+        else:
+            raise StateError(_("周期不能从“%(from)s”直接变为“%(to)s”。") % {
+                "from": PeriodState(period.state).label, "to": PeriodState(to_state).label})
+        old_state = period.state
+        period.state = to_state
+        period.state_changed_at = timezone.now()
+        period.save(update_fields=["state", "state_changed_at"])
+        audit.record(action, actor=user, obj=period, old={"state": old_state}, new={"state": to_state}, reason=reason,
+                     organisation_id=period.assessment_year.organisation_id)
+    return period
+
+
+def period_is_locked(*, assessment_year: AssessmentYear, kind: str, number: int) -> bool:
+    return Period.objects.filter(assessment_year=assessment_year, kind=kind, number=number,
+                                 state=PeriodState.LOCKED).exists()
+
+
+# ---------------------------------------------------------------- departments and people
+
+DEPARTMENT_FIELDS = ["code", "name", "group", "head", "sort_order"]
+PERSON_FIELDS = ["staff_id", "name", "department", "position", "category", "email", "is_active"]
+
+
+def department_save(*, user, department: Department, reason: str = "") -> Department:
+    """Create or change a department (the form has validated its fields)."""
+    _require(user, "office.manage", department)
+    if department.head_id and department.head.department_id != department.pk:
+        raise ValidationFailed(_("负责人必须是本部门的人员。"))
+    with transaction.atomic():
+        old = None
+        if department.pk:
+            before = Department.objects.select_for_update().get(pk=department.pk)
+            old = snapshot(before, DEPARTMENT_FIELDS)
+        department.save()
+        new = snapshot(department, DEPARTMENT_FIELDS)
+        if old != new:
+            audit.record("department.create" if old is None else "department.update", actor=user, obj=department,
+                         old=_changed(old, new, side="old"), new=_changed(old, new, side="new"), reason=reason)
+    return department
+
+
+def person_save(*, user, person: Person, reason: str = "") -> Person:
+    _require(user, "office.manage", person)
+    if person.position != "局领导" and person.department_id is None:
+        raise ValidationFailed(_("除局领导外，人员必须属于一个部门。"))
+    if person.department_id and person.department.organisation_id != person.organisation_id:
+        raise ValidationFailed(_("部门不属于该人员的单位。"))
+    with transaction.atomic():
+        old = None
+        if person.pk:
+            before = Person.objects.select_for_update().get(pk=person.pk)
+            old = snapshot(before, PERSON_FIELDS)
+            if before.department_id != person.department_id:
+                # A head who moves away no longer heads the department they left.
+                Department.objects.filter(pk=before.department_id, head=person).update(head=None)
+        person.save()
+        new = snapshot(person, PERSON_FIELDS)
+        if old != new:
+            audit.record("person.create" if old is None else "person.update", actor=user, obj=person,
+                         old=_changed(old, new, side="old"), new=_changed(old, new, side="new"), reason=reason)
+    return person
+
+
+def _changed(old: dict | None, new: dict, *, side: str) -> dict | None:
+    if old is None:
+        return None if side == "old" else new
+    keys = [k for k in new if old.get(k) != new.get(k)]
+    source = old if side == "old" else new
+    return {k: source.get(k) for k in keys}
+
+
+def leave_set(*, user, assessment_year: AssessmentYear, person: Person, months: int, reason: str = "") -> None:
+    _require(user, "office.manage", assessment_year)
+    if not 0 <= months <= 12:
+        raise ValidationFailed(_("请假月数应为 0 到 12 的整数。"))
+    with transaction.atomic():
+        record, created = LeaveRecord.objects.select_for_update().get_or_create(
+            assessment_year=assessment_year, person=person, defaults={"months": months})
+        old = None if created else record.months
+        if not created and record.months != months:
+            record.months = months
+            record.save(update_fields=["months"])
+        if created or old != months:
+            audit.record("leave.set", actor=user, obj=person, old={"months": old}, new={"months": months}, reason=reason)
+
+
+# ---------------------------------------------------------------- roles (security administrator)
+
+def role_assign(*, user, account, role: str, organisation: Organisation | None = None, reason: str = "") -> RoleAssignment:
+    _require(user, "roles.manage")
+    if role not in Role.values:
+        raise ValidationFailed(_("未知角色。"))
+    with transaction.atomic():
+        existing = set(RoleAssignment.objects.select_for_update().filter(user=account).values_list("role", flat=True))
+        if role in existing:
+            raise ValidationFailed(_("该账号已拥有此角色。"))
+        if access.admin_roles_conflict(existing, role):
+            raise ValidationFailed(_("三员分立：系统管理员、安全管理员、审计管理员不能由同一账号兼任，也不能兼任考核角色。"))
+        assignment = RoleAssignment.objects.create(user=account, role=role, organisation=organisation)
+        audit.record("role.assign", actor=user, obj=account, new={"role": role, "organisation": str(organisation or "")},
+                     reason=reason, object_type="auth.User",
+                     organisation_id=organisation.pk if organisation else None)
+    return assignment
+
+
+def role_revoke(*, user, assignment: RoleAssignment, reason: str = "") -> None:
+    _require(user, "roles.manage")
+    with transaction.atomic():
+        audit.record("role.revoke", actor=user, obj=assignment.user, old={"role": assignment.role}, reason=reason,
+                     object_type="auth.User", organisation_id=assignment.organisation_id)
+        assignment.delete()
+
+
+def account_create(*, user, username: str, password: str, person: Person | None = None) -> object:
+    """System administrator creates a named account; it must change its password at first login."""
+    _require(user, "accounts.manage")
+    User = get_user_model()
+    with transaction.atomic():
+        if User.objects.filter(username=username).exists():
+            raise ValidationFailed(_("账号“%(name)s”已存在。") % {"name": username})
+        account = User.objects.create_user(username=username, password=password)
+        AccountFlag.objects.create(user=account, must_change_password=True)
+        if person is not None:
+            person.user = account
+            person.save(update_fields=["user"])
+        audit.record("account.create", actor=user, obj=account, new={"username": username, "person": str(person or "")})
+    return account

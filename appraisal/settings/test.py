@@ -1,0 +1,12 @@
+"""Test settings: the same as base, with a fast password hasher.
+
+DATABASE_URL and REDIS_URL still come from the environment, so CI runs this suite on
+PostgreSQL with a real Celery worker by setting them.
+"""
+from .base import *  # noqa: F401,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,151 @@
+"""SECURITY.md items 6–8: deny by default, every URL × every role, 三员分立."""
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from appraisal import access, services
+from appraisal.errors import ValidationFailed
+from appraisal.models import Period, Role
+
+ROLES = ["anonymous", "staff", "head", "outsider", "office", "leader", "sysadmin", "secadmin", "auditor"]
+
+
+def _patterns(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue
+            yield from _patterns(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield entry
+
+
+def test_every_view_declares_an_access_rule():
+    undeclared = [p.name for p in _patterns() if access.rule_of_view(p.callback) is None]
+    assert undeclared == []
+
+
+def test_unknown_rule_is_refused_at_import_time():
+    with pytest.raises(ValueError):
+        access.require("no.such.rule")
+
+
+# url name -> (kwargs builder, roles that may GET it). Objects belong to the department of
+# "outsider" or to the organisation, so heads and staff of the other department are refused.
+def _targets(world, year):
+    period = Period.objects.filter(assessment_year=year, kind="month", number=1).get()
+    return {
+        "home": ({}, {"staff", "head", "outsider", "office", "leader", "sysadmin", "secadmin", "auditor"}),
+        "password_change": ({}, {"staff", "head", "outsider", "office", "leader", "sysadmin", "secadmin", "auditor"}),
+        "department_list": ({}, {"staff", "head", "outsider", "office", "leader"}),
+        "department_detail": ({"pk": world.other_department.pk}, {"outsider", "office", "leader"}),
+        "department_create": ({}, {"office"}),
+        "department_edit": ({"pk": world.other_department.pk}, {"office"}),
+        "person_list": ({}, {"staff", "head", "outsider", "office", "leader"}),
+        "person_detail": ({"pk": world.outsider.pk}, {"outsider", "office", "leader"}),
+        "person_create": ({}, {"office"}),
+        "person_edit": ({"pk": world.outsider.pk}, {"office"}),
+        "roster_import": ({"kind": "people"}, {"office"}),
+        "roster_export": ({"kind": "people"}, {"office", "leader"}),
+        "year_list": ({}, {"office", "leader"}),
+        "year_detail": ({"pk": year.pk}, {"office", "leader"}),
+        "scheme_edit": ({"pk": year.pk}, {"office", "leader"}),
+        "period_transition": ({"pk": period.pk}, set()),  # POST only: GET is refused for everyone
+        "account_list": ({}, {"sysadmin"}),
+        "role_list": ({}, {"secadmin"}),
+        "role_revoke": ({"pk": 1}, set()),
+        "audit_log": ({}, {"auditor"}),
+    }
+
+
+PUBLIC_NAMES = {"login", "logout", "set_language"}
+
+
+@pytest.mark.django_db
+def test_every_url_for_every_role(client, world, year):
+    targets = _targets(world, year)
+    names = {p.name for p in _patterns()} - PUBLIC_NAMES
+    assert names <= set(targets), f"add to the table: {sorted(names - set(targets))}"
+    failures = []
+    for name, (kwargs, allowed) in targets.items():
+        url = reverse(name, kwargs=kwargs)
+        for role in ROLES:
+            client.logout()
+            if role != "anonymous":
+                client.force_login(world.users[role])
+            status = client.get(url).status_code
+            if role == "anonymous":
+                ok = status == 302
+            elif role in allowed:
+                ok = status == 200
+            else:
+                ok = status in (403, 404, 405)
+            if not ok:
+                failures.append(f"{role} GET {url} -> {status}")
+    assert failures == []
+
+
+@pytest.mark.django_db
+def test_civil_servant_opening_an_office_url_gets_the_chinese_403_page(client, world):
+    client.force_login(world.users["staff"])
+    response = client.get(reverse("year_list"))
+    assert response.status_code == 403
+    assert "无权访问" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_site_follows_roles(client, world):
+    client.force_login(world.users["staff"])
+    assert client.get("/admin/").status_code == 302  # to the admin login: no admin role
+    client.force_login(world.users["sysadmin"])
+    assert client.get("/admin/auth/user/").status_code == 200
+    assert client.get("/admin/appraisal/person/").status_code == 403
+    client.force_login(world.users["office"])
+    assert client.get("/admin/appraisal/person/").status_code == 200
+    assert client.get("/admin/auth/user/").status_code == 403
+    client.force_login(world.users["auditor"])
+    assert client.get("/admin/appraisal/auditevent/").status_code == 200
+    assert client.get("/admin/appraisal/auditevent/add/").status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("existing, new, refused", [
+    (Role.SYSADMIN, Role.SECADMIN, True),
+    (Role.SECADMIN, Role.AUDITOR, True),
+    (Role.AUDITOR, Role.SYSADMIN, True),
+    (Role.OFFICE, Role.AUDITOR, True),
+    (Role.AUDITOR, Role.OFFICE, True),
+    (Role.OFFICE, Role.LEADER, False),
+])
+def test_three_administrators_are_mutually_exclusive(world, existing, new, refused):
+    from appraisal.tests.factories import UserFactory
+
+    account = UserFactory(username="someone")
+    services.role_assign(user=world.users["secadmin"], account=account, role=existing)
+    if refused:
+        with pytest.raises(ValidationFailed):
+            services.role_assign(user=world.users["secadmin"], account=account, role=new)
+    else:
+        services.role_assign(user=world.users["secadmin"], account=account, role=new)
+
+
+@pytest.mark.django_db
+def test_administrator_roles_grant_no_appraisal_rule(world):
+    for role in ("sysadmin", "secadmin", "auditor"):
+        user = world.users[role]
+        for rule in ("appraisal.participant", "office.manage", "office.or_leader", "department.read", "person.read"):
+            assert not access.can(user, rule), (role, rule)
+
+
+@pytest.mark.django_db
+def test_head_reads_only_own_department(world):
+    head = world.users["head"]
+    assert access.can(head, "department.read", world.department)
+    assert not access.can(head, "department.read", world.other_department)
+    assert access.can(head, "person.read", world.staff)
+    assert not access.can(head, "person.read", world.outsider)
+    assert access.can(head, "department.head", world.department)
+    assert not access.can(head, "department.head", world.other_department)
+    staff = world.users["staff"]
+    assert access.can(staff, "person.read", world.staff)
+    assert not access.can(staff, "person.read", world.colleague)

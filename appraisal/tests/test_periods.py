@@ -1,0 +1,112 @@
+"""DOMAIN.md §8 and SECURITY.md item 9: periods move forward step by step; going back needs a reason."""
+from decimal import Decimal
+
+import pytest
+
+from appraisal import services
+from appraisal.errors import PermissionDeniedError, StateError, ValidationFailed
+from appraisal.models import AuditEvent, Period, PeriodState
+
+
+def month(year, number=1):
+    return Period.objects.get(assessment_year=year, kind="month", number=number)
+
+
+@pytest.mark.django_db
+def test_year_opens_with_fifteen_open_periods_and_default_scheme(year):
+    assert Period.objects.filter(assessment_year=year).count() == 15
+    assert set(Period.objects.filter(assessment_year=year).values_list("state", flat=True)) == {"open"}
+    assert year.scheme.as_decimals()["monthly.dept_weight"] == Decimal("0.4")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path, target, reason, error", [
+    ([], PeriodState.SCORING, "", None),
+    ([], PeriodState.PUBLICITY, "", StateError),  # skipping a step
+    ([], PeriodState.LOCKED, "", StateError),
+    ([PeriodState.SCORING], PeriodState.OPEN, "", ValidationFailed),  # back without a reason
+    ([PeriodState.SCORING], PeriodState.OPEN, "评分有误需重填", None),
+    ([PeriodState.SCORING, PeriodState.PUBLICITY], PeriodState.LOCKED, "", None),
+    ([PeriodState.SCORING, PeriodState.PUBLICITY, PeriodState.LOCKED], PeriodState.OPEN, "", ValidationFailed),
+    ([PeriodState.SCORING, PeriodState.PUBLICITY, PeriodState.LOCKED], PeriodState.OPEN, "复核发现录入错误", None),
+    ([], "bogus", "", ValidationFailed),
+])
+def test_transition_table(world, year, path, target, reason, error):
+    office = world.users["office"]
+    period = month(year)
+    for state in path:
+        services.period_transition(user=office, period=period, to_state=state)
+    if error:
+        with pytest.raises(error):
+            services.period_transition(user=office, period=period, to_state=target, reason=reason)
+    else:
+        services.period_transition(user=office, period=period, to_state=target, reason=reason)
+        period.refresh_from_db()
+        assert period.state == target
+
+
+@pytest.mark.django_db
+def test_a_transition_produces_exactly_one_audit_event(world, year):
+    before = AuditEvent.objects.count()
+    services.period_transition(user=world.users["office"], period=month(year), to_state=PeriodState.SCORING)
+    events = list(AuditEvent.objects.order_by("-id")[: AuditEvent.objects.count() - before])
+    assert len(events) == 1
+    event = events[0]
+    assert event.action == "period.advance" and event.actor_name == "office"
+    assert event.old_value == {"state": "open"} and event.new_value == {"state": "scoring"}
+
+
+@pytest.mark.django_db
+def test_reopen_records_reason(world, year):
+    office = world.users["office"]
+    period = month(year)
+    for state in (PeriodState.SCORING, PeriodState.PUBLICITY, PeriodState.LOCKED):
+        services.period_transition(user=office, period=period, to_state=state)
+    services.period_transition(user=office, period=period, to_state=PeriodState.OPEN, reason="复核发现录入错误")
+    event = AuditEvent.objects.order_by("-id").first()
+    assert event.action == "period.reopen" and event.reason == "复核发现录入错误"
+
+
+@pytest.mark.django_db
+def test_only_the_office_moves_periods(world, year):
+    for role in ("staff", "head", "leader", "sysadmin"):
+        with pytest.raises(PermissionDeniedError):
+            services.period_transition(user=world.users[role], period=month(year), to_state=PeriodState.SCORING)
+
+
+@pytest.mark.django_db
+def test_period_page_transition_and_error_message(client, world, year):
+    client.force_login(world.users["office"])
+    period = month(year, 3)
+    response = client.post(f"/periods/{period.pk}/transition/", {"to_state": "locked"}, follow=True)
+    assert "不能从“填报”直接变为“锁定”" in response.content.decode()
+    response = client.post(f"/periods/{period.pk}/transition/", {"to_state": "scoring"}, follow=True)
+    assert "3月 已变为“评分”" in response.content.decode()
+    period.refresh_from_db()
+    assert period.state == "scoring"
+    assert client.get(f"/periods/{period.pk}/transition/").status_code == 405
+
+
+@pytest.mark.django_db
+def test_scheme_form_refuses_invalid_values_in_chinese(client, world, year):
+    client.force_login(world.users["office"])
+    page = client.get(f"/years/{year.pk}/scheme/")
+    form = page.context["form"]
+    data = {key: str(field.initial) for key, field in form.fields.items() if key != "reason"}
+    data["monthly.dept_weight"] = "0.5"  # 0.5 + 0.6 != 1
+    data["workload.非常大"] = "2"
+    response = client.post(f"/years/{year.pk}/scheme/", data)
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "monthly.dept_weight" in text and "1.5" in text
+    year.scheme.refresh_from_db()
+    assert year.scheme.as_decimals()["monthly.dept_weight"] == Decimal("0.4")
+    data["monthly.dept_weight"] = "0.3"
+    data["monthly.peer_weight"] = "0.7"
+    data["workload.非常大"] = "1.2"
+    response = client.post(f"/years/{year.pk}/scheme/", data, follow=True)
+    assert "考核方案已保存" in response.content.decode()
+    year.scheme.refresh_from_db()
+    assert year.scheme.values["monthly.dept_weight"] == "0.3"
+    event = AuditEvent.objects.filter(action="scheme.update").get()
+    assert event.new_value["monthly.peer_weight"] == "0.7"

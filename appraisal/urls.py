@@ -1,0 +1,35 @@
+from django.urls import path
+
+from .admin_site import admin_site
+from .views import administration, auth, home, organisation, periods
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("password/", auth.PasswordChangeView.as_view(), name="password_change"),
+    path("i18n/setlang/", auth.set_language, name="set_language"),
+    path("departments/", organisation.department_list, name="department_list"),
+    path("departments/new/", organisation.department_edit, name="department_create"),
+    path("departments/<int:pk>/", organisation.department_detail, name="department_detail"),
+    path("departments/<int:pk>/edit/", organisation.department_edit, name="department_edit"),
+    path("people/", organisation.person_list, name="person_list"),
+    path("people/new/", organisation.person_edit, name="person_create"),
+    path("people/<int:pk>/", organisation.person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", organisation.person_edit, name="person_edit"),
+    path("roster/<str:kind>/import/", organisation.roster_import, name="roster_import"),
+    path("roster/<str:kind>/export/", organisation.roster_export, name="roster_export"),
+    path("years/", periods.year_list, name="year_list"),
+    path("years/<int:pk>/", periods.year_detail, name="year_detail"),
+    path("years/<int:pk>/scheme/", periods.scheme_edit, name="scheme_edit"),
+    path("periods/<int:pk>/transition/", periods.period_transition, name="period_transition"),
+    path("system/accounts/", administration.account_list, name="account_list"),
+    path("security/roles/", administration.role_list, name="role_list"),
+    path("security/roles/<int:pk>/revoke/", administration.role_revoke, name="role_revoke"),
+    path("audit/", administration.audit_log, name="audit_log"),
+    path("admin/", admin_site.urls),
+]
+
+handler403 = "appraisal.views.auth.permission_denied"
+handler404 = "appraisal.views.auth.page_not_found"
+handler500 = "appraisal.views.auth.server_error"

@@ -1,0 +1,64 @@
+"""Login, logout, password change, language switch and the error pages."""
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.i18n import set_language as django_set_language
+
+from .. import access, audit
+from ..models import AccountFlag
+
+MUST_CHANGE_KEY = "must_change_password"
+
+
+class LoginView(auth_views.LoginView):
+    access_rule = access.PUBLIC
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.get_user()
+        if AccountFlag.objects.filter(user=user, must_change_password=True).exists():
+            self.request.session[MUST_CHANGE_KEY] = True
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    access_rule = access.PUBLIC
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    access_rule = "authenticated"
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        AccountFlag.objects.filter(user=self.request.user).update(must_change_password=False)
+        self.request.session.pop(MUST_CHANGE_KEY, None)
+        update_session_auth_hash(self.request, form.user)
+        audit.record("auth.password_change", obj=self.request.user, object_type="auth.User")
+        messages.success(self.request, _("密码已修改。"))
+        return response
+
+
+set_language = access.require(access.PUBLIC)(django_set_language)
+
+
+@never_cache
+def permission_denied(request, exception=None):
+    audit.record("access.denied", object_type="url", object_repr=request.path[:200],
+                 reason=str(exception or "")[:200])
+    return render(request, "errors/403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "errors/500.html", status=500)

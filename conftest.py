@@ -1,0 +1,53 @@
+"""Shared fixtures: a small organisation with one account per role."""
+from dataclasses import dataclass
+
+import pytest
+
+from appraisal import services
+from appraisal.models import Department, Organisation, Person, Position, Role
+from appraisal.tests.factories import DepartmentFactory, OrganisationFactory, PersonFactory, person_user, role_user
+
+
+@dataclass
+class World:
+    organisation: Organisation
+    department: Department
+    other_department: Department
+    head: Person
+    staff: Person
+    colleague: Person
+    outsider: Person
+    leader_person: Person
+    users: dict
+
+
+@pytest.fixture
+def world(db) -> World:
+    organisation = OrganisationFactory(code="T1", name="测试局")
+    department = DepartmentFactory(organisation=organisation, code="D01", name="办公室", group="综合")
+    other = DepartmentFactory(organisation=organisation, code="D02", name="登记处", group="业务")
+    head = PersonFactory(department=department, staff_id="1001", name="李处长", position=Position.HEAD)
+    staff = PersonFactory(department=department, staff_id="1002", name="王科员")
+    colleague = PersonFactory(department=department, staff_id="1003", name="赵科员")
+    outsider = PersonFactory(department=other, staff_id="2001", name="钱科员")
+    leader_person = PersonFactory(department=None, organisation=organisation, staff_id="L01", name="陈局长",
+                                  position=Position.LEADER)
+    department.head = head
+    department.save(update_fields=["head"])
+    users = {
+        "staff": person_user(staff, "staff"),
+        "head": person_user(head, "head"),
+        "outsider": person_user(outsider, "outsider"),
+        "office": role_user(Role.OFFICE, organisation, "office"),
+        "leader": role_user(Role.LEADER, organisation, "leader"),
+        "sysadmin": role_user(Role.SYSADMIN, None, "sysadmin"),
+        "secadmin": role_user(Role.SECADMIN, None, "secadmin"),
+        "auditor": role_user(Role.AUDITOR, None, "auditor"),
+    }
+    person_user(leader_person, "leader-person")
+    return World(organisation, department, other, head, staff, colleague, outsider, leader_person, users)
+
+
+@pytest.fixture
+def year(world):
+    return services.year_open(user=world.users["office"], organisation=world.organisation, year=2025)

@@ -1,0 +1,309 @@
+"""Compute a whole organisation-year in memory: ``compute_year(YearInput) -> YearResult``.
+
+Pure (no Django): the workbook reader and the database loader both feed it a ``YearInput``.
+The arithmetic lives in ``scoring.rules`` (§4.2–§6) and the rankings, grades and rewards in
+``rewards.grading`` (§7.1–7.3); this module only gathers the year's data set-wise and wires them,
+stage by stage, each stage using the rounded figures of the one before.
+
+局领导 take no part (EXCHANGE.md): they get no rows and count nowhere — not as raters or ratees
+of the democratic evaluation, not in a department's N, not in any order.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from rewards import grading
+from scoring import rules
+from scoring.scheme import SCHEME_DEFAULTS
+from scoring.yeardata import (
+    GROUPS,
+    HALVES,
+    LEADER,
+    SATISFACTION_GROUPS,
+    AnnualRow,
+    DepartmentAnnualRow,
+    DepartmentHalfRow,
+    IndicatorData,
+    MonthlyRow,
+    PersonHalfRow,
+    RewardRow,
+    YearInput,
+    YearResult,
+)
+
+MONTHS = range(1, 13)
+DEPARTMENT_CATEGORIES = ("管理类", "业务类")
+# 工作量系数 when the head set none (DOMAIN.md §4.2); shown in the results as 1.00.
+DEFAULT_COEFFICIENT = Decimal("1.00")
+
+
+def compute_year(data: YearInput) -> YearResult:
+    return _Year(data).compute()
+
+
+class _Year:
+    """One year's data indexed for set-wise computation, and the figures computed so far."""
+
+    def __init__(self, data: YearInput):
+        self.data = data
+        # YearInput.scheme should hold every key already; any key it lacks takes its default.
+        self.s: dict[str, Decimal] = {**SCHEME_DEFAULTS, **data.scheme}
+        self.result = YearResult()
+
+        self.persons = {
+            p.staff_id: p for p in data.persons if p.position != LEADER and p.department_code
+        }
+        self.members: dict[str, list[str]] = defaultdict(list)
+        for p in data.persons:
+            if p.staff_id in self.persons:
+                self.members[p.department_code].append(p.staff_id)
+
+        parents = {i.parent_code for i in data.indicators if i.parent_code}
+        self.leaves = {i.code: i for i in data.indicators if i.code not in parents}
+
+        # filled by the stages
+        self.monthly_scores: dict[str, list[Decimal]] = defaultdict(list)
+        self.poor_month: dict[str, bool] = defaultdict(bool)
+        self.half_scores: dict[str, list[Decimal]] = defaultdict(list)  # person -> H
+        self.department_halves: dict[str, list[Decimal | None]] = defaultdict(list)  # dept -> D
+        self.appraisees: dict[str, grading.Appraisee] = {}
+        self.annual_figures: dict[str, tuple] = {}
+
+    def compute(self) -> YearResult:
+        self.monthly()
+        self.half_year()
+        self.year_end()
+        self.grades_and_rewards()
+        return self.result
+
+    # ------------------------------------------------------------------ helpers
+
+    def department_leaves(self, cycle: str, category: str | None = None) -> dict[str, list[IndicatorData]]:
+        """Regular management/business leaves of a cycle, by responsible department (R, Rh, B, G
+        count only 常规 leaves of 管理类 and 业务类)."""
+        out: dict[str, list[IndicatorData]] = defaultdict(list)
+        for leaf in self.leaves.values():
+            if (
+                leaf.kind == "常规"
+                and leaf.cycle == cycle
+                and leaf.category in DEPARTMENT_CATEGORIES
+                and (category is None or leaf.category == category)
+                and leaf.department_code
+            ):
+                out[leaf.department_code].append(leaf)
+        return out
+
+    def rate_leaves(self, scores: dict, period, leaves: list[IndicatorData], staff_id: str) -> list:
+        """(score, full score, the person's weight) of each of the leaves scored in the period."""
+        return [
+            (scores[(period, leaf.code)], leaf.full_score, self.data.weights.get((leaf.code, staff_id)))
+            for leaf in leaves
+            if (period, leaf.code) in scores
+        ]
+
+    # ------------------------------------------------------------------ §4.2 monthly
+
+    def monthly(self) -> None:
+        s = self.s
+        leaves = self.department_leaves("月度")
+        points: dict[tuple[int, str], list[Decimal]] = defaultdict(list)
+        for rating in self.data.peer_ratings:
+            if rating.ratee in self.persons and rating.rater in self.persons and rating.rater != rating.ratee:
+                points[(rating.month, rating.ratee)].append(s[f"peer.points.{rating.grade}"])
+        trim = int(s["monthly.trim_min_raters"])
+
+        for staff_id, person in self.persons.items():
+            dept = person.department_code
+            for month in MONTHS:
+                r = rules.responsibility_rate(
+                    self.rate_leaves(self.data.monthly_scores, month, leaves.get(dept, []), staff_id)
+                )
+                workload = self.data.workload.get((month, staff_id))
+                c = s[f"workload.{workload}"] if workload else DEFAULT_COEFFICIENT
+                p = rules.peer_score(points.get((month, staff_id), []), trim)
+                m = rules.monthly_score(r, c, p, s["monthly.dept_weight"], s["monthly.peer_weight"])
+                if m is None:  # a row only for a month with a monthly score
+                    continue
+                grade = rules.monthly_grade(
+                    m, s["monthly.grade.优秀"], s["monthly.grade.良好"], s["monthly.grade.中等"]
+                )
+                self.monthly_scores[staff_id].append(m)
+                self.poor_month[staff_id] |= grade == "差"
+                self.result.monthly.append(MonthlyRow(staff_id, person.name, dept, month, r, c, p, m, grade))
+
+    # ------------------------------------------------------------------ §5 half-year
+
+    def half_year(self) -> None:
+        s = self.s
+        all_leaves = self.department_leaves("半年")
+        business = self.department_leaves("半年", "业务类")
+        management = self.department_leaves("半年", "管理类")
+        sat_points: dict[tuple[str, str], dict[str, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
+        for rating in self.data.satisfaction:
+            sat_points[(rating.half, rating.department_code)][rating.group].append(
+                s[f"satisfaction.points.{rating.grade}"]
+            )
+        group_weights = {g: s[f"satisfaction.group.{g}"] for g in SATISFACTION_GROUPS}
+
+        def department_rate(leaves: list[IndicatorData], half: str) -> Decimal | None:
+            return rules.score_rate(
+                (self.data.half_scores[(half, leaf.code)], leaf.full_score)
+                for leaf in leaves
+                if (half, leaf.code) in self.data.half_scores
+            )
+
+        for dept in self.data.departments:
+            for half in HALVES:
+                b = department_rate(business.get(dept.code, []), half)
+                g = department_rate(management.get(dept.code, []), half)
+                sat = rules.satisfaction_score(sat_points.get((half, dept.code), {}), group_weights)
+                d = rules.department_half_score(
+                    b, g, sat,
+                    s["halfyear.business_weight"],
+                    s["halfyear.management_weight"],
+                    s["halfyear.satisfaction_weight"],
+                )
+                self.department_halves[dept.code].append(d)
+                if d is not None:  # D is defined exactly when some component is: "any figure"
+                    self.result.department_half.append(DepartmentHalfRow(dept.code, half, b, g, sat, d))
+
+                for staff_id in self.members.get(dept.code, []):
+                    rh = rules.responsibility_rate(
+                        self.rate_leaves(self.data.half_scores, half, all_leaves.get(dept.code, []), staff_id)
+                    )
+                    # H uses the S of the person's own department for that half.
+                    h = rules.person_half_score(
+                        rh, sat, s["halfyear.person_rate_weight"], s["halfyear.person_satisfaction_weight"]
+                    )
+                    if h is None:
+                        continue
+                    self.half_scores[staff_id].append(h)
+                    self.result.person_half.append(
+                        PersonHalfRow(staff_id, self.persons[staff_id].name, dept.code, half, rh, h)
+                    )
+
+    # ------------------------------------------------------------------ §6 year-end
+
+    def year_end(self) -> None:
+        s = self.s
+        regular: dict[str, list] = defaultdict(list)
+        bonuses: dict[str, list] = defaultdict(list)
+        deductions: dict[str, list] = defaultdict(list)
+        veto_marks: dict[str, list] = defaultdict(list)
+        for (staff_id, code), value in self.data.common_scores.items():
+            leaf = self.leaves.get(code)
+            if staff_id not in self.persons or leaf is None or leaf.category != "共同类":
+                continue
+            if leaf.kind == "常规":
+                regular[staff_id].append((value, leaf.full_score))
+            elif leaf.kind == "加分":
+                bonuses[staff_id].append((value, leaf.full_score))
+            elif leaf.kind == "扣分":
+                deductions[staff_id].append(value)
+            elif leaf.kind == "否决":
+                veto_marks[staff_id].append(value)
+
+        for staff_id, person in self.persons.items():
+            ma = rules.mean(self.monthly_scores.get(staff_id, []))
+            ha = rules.mean(self.half_scores.get(staff_id, []))
+            c = rules.common_score(
+                regular.get(staff_id, []), bonuses.get(staff_id, []), deductions.get(staff_id, []),
+                s["common.bonus_cap"],
+            )
+            vetoed = rules.is_vetoed(veto_marks.get(staff_id, []))
+            a = rules.annual_score(
+                ma, ha, c, s["annual.monthly_weight"], s["annual.halfyear_weight"], s["annual.common_weight"]
+            )
+            self.annual_figures[staff_id] = (ma, ha, c, vetoed, a)
+            self.appraisees[staff_id] = grading.Appraisee(
+                staff_id=staff_id,
+                position=person.position,
+                annual_score=a,
+                half_average=ha,
+                monthly_average=ma,
+                vetoed=vetoed,
+                leave_months=person.leave_months,
+                poor_month=self.poor_month[staff_id],
+            )
+
+    # ------------------------------------------------------------------ §7 rankings, grades, rewards
+
+    def grades_and_rewards(self) -> None:
+        s = self.s
+        standings = grading.rank_departments(
+            (
+                (d.code, d.group, rules.department_annual_score(self.department_halves[d.code]))
+                for d in self.data.departments
+            ),
+            {g: int(s[f"advanced.{g}"]) for g in GROUPS},
+        )
+        grade_rules = grading.GradeRules(
+            leave_months_max=int(s["grade.leave_months_max"]),
+            excellent_min=s["grade.excellent_min"],
+            competent_min=s["grade.competent_min"],
+            basic_min=s["grade.basic_min"],
+            poor_month_bars_excellent=s["grade.poor_month_bars_excellent"] != 0,
+            last_basic_share=s["grade.last_basic_share"],
+        )
+        coefficients = {g: s[f"bonus_coef.{g}"] for g in grading.GRADE_ORDER}
+        merit_run = int(s["reward.merit_run"])
+        history: dict[str, dict[int, str]] = defaultdict(dict)
+        for (staff_id, year), grade in self.data.history.items():
+            history[staff_id][year] = grade
+
+        for dept in self.data.departments:
+            standing = standings[dept.code]
+            people = [self.appraisees[sid] for sid in self.members.get(dept.code, [])]
+            rate = grading.quota_rate(
+                standing, s["grade.excellent_rate"], s["grade.first_excellent_rate"], s["grade.last_excellent_rate"]
+            )
+            quota = grading.excellent_quota(grading.graded_count(people, grade_rules), rate)
+            outcome = grading.grade_department(
+                people, grade_rules, quota, dept.head_staff_id, standing.advanced, standing.last
+            )
+            ranks = grading.department_ranks(people)
+            self.result.department_annual.append(
+                DepartmentAnnualRow(
+                    department_code=dept.code,
+                    name=dept.name,
+                    group=dept.group,
+                    annual_score=standing.annual_score,
+                    overall_rank=standing.overall_rank,
+                    group_rank=standing.group_rank,
+                    advanced=standing.advanced,
+                    excellent_quota=outcome.quota,  # after an advanced head raised it from 0
+                    remark=grading.department_remark(standing),
+                )
+            )
+            for person in grading.person_order(people):
+                sid = person.staff_id
+                name = self.persons[sid].name
+                ma, ha, c, vetoed, a = self.annual_figures[sid]
+                grade = outcome.grades[sid]
+                self.result.annual.append(
+                    AnnualRow(
+                        staff_id=sid,
+                        name=name,
+                        department_code=dept.code,
+                        monthly_average=ma,
+                        half_average=ha,
+                        common_score=c,
+                        vetoed=vetoed,
+                        annual_score=a,
+                        department_rank=ranks[sid],
+                        grade=grade,
+                        bonus_coefficient=grading.bonus_coefficient(grade, coefficients),
+                    )
+                )
+                reward = grading.excellence_reward(
+                    grade,
+                    grading.excellent_run(history.get(sid, {}), self.data.year, grade),
+                    merit_run,
+                    s["reward.commendation_amount"],
+                    s["reward.merit_amount"],
+                )
+                if reward is not None:
+                    self.result.rewards.append(RewardRow(sid, name, reward[0], reward[1]))
+            for sid in grading.reserve_cadres(people, outcome.grades, int(s["reward.reserve_top"])):
+                self.result.rewards.append(RewardRow(sid, self.persons[sid].name, grading.RESERVE, Decimal(0)))

@@ -1,0 +1,299 @@
+"""The assessment scheme (考核方案): every parameter of EXCHANGE.md "Scheme keys", its default and its bounds.
+
+Pure Python, no Django: the year workbook reader, the office's scheme form and the scoring engine all
+use these. Values are Decimals; integer parameters are Decimals with an integral value.
+"""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+D = Decimal
+
+# Insertion order is the order of EXCHANGE.md and the order the scheme form shows.
+SCHEME_DEFAULTS: dict[str, Decimal] = {
+    "monthly.dept_weight": D("0.4"),
+    "monthly.peer_weight": D("0.6"),
+    "monthly.trim_min_raters": D("5"),
+    "monthly.grade.优秀": D("90"),
+    "monthly.grade.良好": D("80"),
+    "monthly.grade.中等": D("70"),
+    "peer.points.优秀": D("95"),
+    "peer.points.良好": D("85"),
+    "peer.points.中等": D("75"),
+    "peer.points.差": D("60"),
+    "workload.非常大": D("1.10"),
+    "workload.比较大": D("1.05"),
+    "workload.一般": D("1.00"),
+    "workload.较小": D("0.95"),
+    "workload.非常小": D("0.90"),
+    "halfyear.business_weight": D("0.6"),
+    "halfyear.management_weight": D("0.2"),
+    "halfyear.satisfaction_weight": D("0.2"),
+    "satisfaction.points.优": D("95"),
+    "satisfaction.points.良": D("85"),
+    "satisfaction.points.中": D("75"),
+    "satisfaction.points.差": D("60"),
+    "satisfaction.group.主要领导": D("0.25"),
+    "satisfaction.group.分管领导": D("0.20"),
+    "satisfaction.group.机关部门": D("0.15"),
+    "satisfaction.group.县区局和直属单位": D("0.15"),
+    "satisfaction.group.基层分局": D("0.10"),
+    "satisfaction.group.社会各界代表": D("0.15"),
+    "halfyear.person_rate_weight": D("0.8"),
+    "halfyear.person_satisfaction_weight": D("0.2"),
+    "annual.monthly_weight": D("0.4"),
+    "annual.halfyear_weight": D("0.4"),
+    "annual.common_weight": D("0.2"),
+    "common.bonus_cap": D("5"),
+    "grade.leave_months_max": D("6"),
+    "grade.excellent_rate": D("0.15"),
+    "grade.first_excellent_rate": D("0.30"),
+    "grade.last_excellent_rate": D("0"),
+    "grade.excellent_min": D("85"),
+    "grade.competent_min": D("60"),
+    "grade.basic_min": D("50"),
+    "grade.poor_month_bars_excellent": D("1"),
+    "grade.last_basic_share": D("0.2"),
+    "advanced.综合": D("2"),
+    "advanced.业务": D("3"),
+    "advanced.事业": D("2"),
+    "reward.commendation_amount": D("800"),
+    "reward.merit_amount": D("1500"),
+    "reward.merit_run": D("3"),
+    "reward.reserve_top": D("2"),
+    "bonus_coef.优秀": D("1.2"),
+    "bonus_coef.称职": D("1.0"),
+    "bonus_coef.基本称职": D("0.8"),
+    "bonus_coef.不称职": D("0"),
+}
+
+SCHEME_KEY_LABELS: dict[str, str] = {
+    "monthly.dept_weight": "月度：责任得分率权重",
+    "monthly.peer_weight": "月度：民主测评权重",
+    "monthly.trim_min_raters": "月度：去掉最高最低分的最少评价人数",
+    "monthly.grade.优秀": "月度等次：优秀分数线",
+    "monthly.grade.良好": "月度等次：良好分数线",
+    "monthly.grade.中等": "月度等次：中等分数线",
+    "peer.points.优秀": "民主测评：优秀对应分",
+    "peer.points.良好": "民主测评：良好对应分",
+    "peer.points.中等": "民主测评：中等对应分",
+    "peer.points.差": "民主测评：差对应分",
+    "workload.非常大": "工作量系数：非常大",
+    "workload.比较大": "工作量系数：比较大",
+    "workload.一般": "工作量系数：一般",
+    "workload.较小": "工作量系数：较小",
+    "workload.非常小": "工作量系数：非常小",
+    "halfyear.business_weight": "部门半年：业务类权重",
+    "halfyear.management_weight": "部门半年：管理类权重",
+    "halfyear.satisfaction_weight": "部门半年：满意度权重",
+    "satisfaction.points.优": "满意度测评：优对应分",
+    "satisfaction.points.良": "满意度测评：良对应分",
+    "satisfaction.points.中": "满意度测评：中对应分",
+    "satisfaction.points.差": "满意度测评：差对应分",
+    "satisfaction.group.主要领导": "满意度权重：主要领导",
+    "satisfaction.group.分管领导": "满意度权重：分管领导",
+    "satisfaction.group.机关部门": "满意度权重：机关部门",
+    "satisfaction.group.县区局和直属单位": "满意度权重：县区局和直属单位",
+    "satisfaction.group.基层分局": "满意度权重：基层分局",
+    "satisfaction.group.社会各界代表": "满意度权重：社会各界代表",
+    "halfyear.person_rate_weight": "个人半年：责任得分率权重",
+    "halfyear.person_satisfaction_weight": "个人半年：部门满意度权重",
+    "annual.monthly_weight": "年度：月度平均权重",
+    "annual.halfyear_weight": "年度：半年平均权重",
+    "annual.common_weight": "年度：共同类权重",
+    "common.bonus_cap": "共同类：加分合计上限",
+    "grade.leave_months_max": "不定等次：请假月数上限",
+    "grade.excellent_rate": "优秀比例：一般部门",
+    "grade.first_excellent_rate": "优秀比例：第一名部门",
+    "grade.last_excellent_rate": "优秀比例：末位部门",
+    "grade.excellent_min": "年度等次：优秀最低分",
+    "grade.competent_min": "年度等次：称职最低分",
+    "grade.basic_min": "年度等次：基本称职最低分",
+    "grade.poor_month_bars_excellent": "月度有“差”不得评优秀（1是，0否）",
+    "grade.last_basic_share": "末位部门：最多基本称职的比例",
+    "advanced.综合": "先进单位名额：综合部门组",
+    "advanced.业务": "先进单位名额：业务部门组",
+    "advanced.事业": "先进单位名额：事业单位组",
+    "reward.commendation_amount": "嘉奖奖金（元）",
+    "reward.merit_amount": "三等功奖金（元）",
+    "reward.merit_run": "连续优秀几年记三等功",
+    "reward.reserve_top": "后备干部：每部门前几名",
+    "bonus_coef.优秀": "奖金系数：优秀",
+    "bonus_coef.称职": "奖金系数：称职",
+    "bonus_coef.基本称职": "奖金系数：基本称职",
+    "bonus_coef.不称职": "奖金系数：不称职",
+}
+
+# Each group of weights sums to 1 (DOMAIN.md §6); the name is what the message shows.
+WEIGHT_GROUPS: dict[str, tuple[str, ...]] = {
+    "月度权重（责任得分率 + 民主测评）": ("monthly.dept_weight", "monthly.peer_weight"),
+    "部门半年权重（业务类 + 管理类 + 满意度）": (
+        "halfyear.business_weight",
+        "halfyear.management_weight",
+        "halfyear.satisfaction_weight",
+    ),
+    "个人半年权重（责任得分率 + 满意度）": (
+        "halfyear.person_rate_weight",
+        "halfyear.person_satisfaction_weight",
+    ),
+    "年度权重（月度 + 半年 + 共同类）": (
+        "annual.monthly_weight",
+        "annual.halfyear_weight",
+        "annual.common_weight",
+    ),
+    "满意度测评六类评价主体权重": tuple(k for k in SCHEME_DEFAULTS if k.startswith("satisfaction.group.")),
+}
+WEIGHT_KEYS = tuple(k for keys in WEIGHT_GROUPS.values() for k in keys)
+WEIGHT_SUM_TOLERANCE = D("0.0001")
+
+# Thresholds, listed from 优秀 down: each may not exceed the one before it.
+THRESHOLD_CHAINS: tuple[tuple[str, ...], ...] = (
+    ("monthly.grade.优秀", "monthly.grade.良好", "monthly.grade.中等"),
+    ("grade.excellent_min", "grade.competent_min", "grade.basic_min"),
+)
+THRESHOLD_KEYS = tuple(k for chain in THRESHOLD_CHAINS for k in chain)
+# Points of a grade and the common bonus cap are on the 100-point scale too.
+POINT_KEYS = tuple(
+    k for k in SCHEME_DEFAULTS if k.startswith(("peer.points.", "satisfaction.points."))
+) + ("common.bonus_cap",)
+WORKLOAD_KEYS = tuple(k for k in SCHEME_DEFAULTS if k.startswith("workload."))
+RATE_KEYS = (
+    "grade.excellent_rate",
+    "grade.first_excellent_rate",
+    "grade.last_excellent_rate",
+    "grade.last_basic_share",
+)
+# Non-negative without an upper bound: money and the bonus coefficients of the grades.
+AMOUNT_KEYS = ("reward.commendation_amount", "reward.merit_amount") + tuple(
+    k for k in SCHEME_DEFAULTS if k.startswith("bonus_coef.")
+)
+# key -> (minimum, maximum or None)
+INTEGER_KEYS: dict[str, tuple[int, int | None]] = {
+    "monthly.trim_min_raters": (3, None),
+    "reward.merit_run": (1, None),
+    "reward.reserve_top": (0, None),
+    "advanced.综合": (0, None),
+    "advanced.业务": (0, None),
+    "advanced.事业": (0, None),
+    "grade.leave_months_max": (0, 12),
+}
+FLAG_KEYS = ("grade.poor_month_bars_excellent",)
+
+
+def _fmt(value: Decimal) -> str:
+    """A Decimal as a clerk would write it: 0.50 → 0.5, 1E+1 → 10."""
+    return format(value.normalize(), "f") if value else "0"
+
+
+def _is_integer(value: Decimal) -> bool:
+    return value.is_finite() and value == value.to_integral_value()
+
+
+def _to_decimal(value) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        raise InvalidOperation(value)
+    if isinstance(value, float):
+        return D(str(value))
+    return D(str(value).strip())
+
+
+def _check_range(key: str, value: Decimal, low: Decimal, high: Decimal, what: str) -> list[tuple[str, str]]:
+    if low <= value <= high:
+        return []
+    return [(key, f"参数“{key}”的值{_fmt(value)}超出范围：{what}应在{_fmt(low)}到{_fmt(high)}之间")]
+
+
+def validate_scheme(values: dict[str, Decimal]) -> list[tuple[str, str]]:
+    """Every violation of EXCHANGE.md "Valid values" as (key, Chinese message).
+
+    ``values`` may hold only some keys (overrides): the others take their defaults, so that a weight
+    group is checked as it will be used. Unknown keys and non-numbers are violations too.
+    """
+    problems: list[tuple[str, str]] = []
+    merged = dict(SCHEME_DEFAULTS)
+    for key, raw in values.items():
+        if key not in SCHEME_DEFAULTS:
+            problems.append((key, f"未知的方案参数“{key}”"))
+            continue
+        try:
+            value = _to_decimal(raw)
+        except (InvalidOperation, ValueError, TypeError):
+            problems.append((key, f"参数“{key}”的值“{raw}”不是有效的数字"))
+            continue
+        if not value.is_finite():
+            problems.append((key, f"参数“{key}”的值“{raw}”不是有效的数字"))
+            continue
+        merged[key] = value
+    bad = {key for key, _ in problems}
+
+    for key, value in merged.items():
+        if key in bad:
+            continue
+        if key in WEIGHT_KEYS:
+            problems += _check_range(key, value, D(0), D(1), "权重")
+        elif key in THRESHOLD_KEYS:
+            problems += _check_range(key, value, D(0), D(100), "分数线")
+        elif key in POINT_KEYS:
+            problems += _check_range(key, value, D(0), D(100), "分值")
+        elif key in WORKLOAD_KEYS:
+            problems += _check_range(key, value, D("0.5"), D("1.5"), "工作量系数")
+        elif key in RATE_KEYS:
+            problems += _check_range(key, value, D(0), D(1), "比例")
+        elif key in AMOUNT_KEYS:
+            if value < 0:
+                problems.append((key, f"参数“{key}”的值{_fmt(value)}不能为负数"))
+        elif key in INTEGER_KEYS:
+            low, high = INTEGER_KEYS[key]
+            if not _is_integer(value):
+                problems.append((key, f"参数“{key}”的值{_fmt(value)}应为整数"))
+            elif value < low or (high is not None and value > high):
+                bound = f"{low}到{high}之间" if high is not None else f"大于等于{low}"
+                problems.append((key, f"参数“{key}”的值{_fmt(value)}超出范围：应为{bound}的整数"))
+        elif key in FLAG_KEYS:
+            if value not in (D(0), D(1)):
+                problems.append((key, f"参数“{key}”的值{_fmt(value)}无效：只能为0（否）或1（是）"))
+    bad = {key for key, _ in problems}
+
+    for group_name, keys in WEIGHT_GROUPS.items():
+        if any(key in bad for key in keys):
+            continue  # the range message already points at the group; a sum message would only repeat it
+        total = sum((merged[key] for key in keys), D(0))
+        if abs(total - 1) > WEIGHT_SUM_TOLERANCE:
+            detail = " + ".join(f"{key}={_fmt(merged[key])}" for key in keys)
+            problems.append(
+                (keys[0], f"{group_name}之和应为1，实际为{_fmt(total)}（{detail}）")
+            )
+
+    for chain in THRESHOLD_CHAINS:
+        for higher, lower in zip(chain, chain[1:]):
+            if higher in bad or lower in bad:
+                continue
+            if merged[lower] > merged[higher]:
+                problems.append(
+                    (
+                        lower,
+                        f"参数“{lower}”的值{_fmt(merged[lower])}不能高于“{higher}”的值{_fmt(merged[higher])}"
+                        "（等次分数线应从优秀往下递减）",
+                    )
+                )
+    return problems
+
+
+def merge_scheme(overrides: dict | None = None) -> dict[str, Decimal]:
+    """The full scheme: defaults with ``overrides`` applied. Unknown keys raise KeyError."""
+    scheme = dict(SCHEME_DEFAULTS)
+    for key, value in (overrides or {}).items():
+        if key not in SCHEME_DEFAULTS:
+            raise KeyError(f"未知的方案参数“{key}”")
+        scheme[key] = _to_decimal(value)
+    return scheme
+
+
+def group_of(key: str) -> tuple[str, ...]:
+    """The weight group a key belongs to (empty when it is not a weight)."""
+    for keys in WEIGHT_GROUPS.values():
+        if key in keys:
+            return keys
+    return ()
