@@ -7,7 +7,7 @@ from . import access
 # (section, label, url name, access rule, icon)
 NAVIGATION = [
     (_("我的"), _("首页"), "home", "authenticated", "house"),
-    (_("我的"), _("我的信息"), "person_self", "staff.self", "person"),
+    (_("我的"), _("我的信息"), "person_self", "authenticated", "person"),
     (_("部门"), _("部门"), "department_list", "department.read", "diagram-3"),
     (_("部门"), _("人员"), "person_list", "office.or_leader", "people"),
     (_("考核办"), _("考核年度与周期"), "year_list", "office.or_leader", "calendar3"),
