@@ -1,0 +1,174 @@
+"""The public scenarios without Django: read the input workbook, compute the year, write the results
+workbook and compare it with the expected one (figures to 2 decimals, texts exactly, any row order).
+
+Also checks the results writer and the comparison themselves, independently of the engine.
+"""
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from appraisal.exchange.reader import read_workbook
+from appraisal.exchange.writer import RESULT_SHEETS, compare_results, read_results, write_results
+from scoring.yeardata import (
+    AnnualRow,
+    DepartmentAnnualRow,
+    DepartmentHalfRow,
+    MonthlyRow,
+    PersonHalfRow,
+    RewardRow,
+    YearResult,
+)
+
+SCENARIO_NAMES = ("small-11", "edge-12", "params-13", "ties-14")
+
+
+def _scenario_dir() -> Path:
+    candidates = [os.environ.get("SCENARIO_DIR", ""),
+                  Path(__file__).resolve().parents[2] / "shared" / "scenarios"]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    pytest.skip("public scenarios not found (set SCENARIO_DIR)")
+
+
+@pytest.mark.parametrize("name", SCENARIO_NAMES)
+def test_scenario_matches_expected_results(name, tmp_path):
+    from scoring.engine import compute_year  # imported here so the other tests run while it is written
+
+    scenarios = _scenario_dir()
+    read = read_workbook(scenarios / f"{name}.input.xlsx")
+    assert read.errors == [], [str(e) for e in read.errors]
+    result = compute_year(read.data)
+    out = tmp_path / f"{name}.results.xlsx"
+    write_results(result, out)
+    differences = compare_results(out, scenarios / f"{name}.expected.xlsx")
+    assert differences == [], "\n".join(differences[:50])
+
+
+# ------------------------------------------------------------------------------------------------
+# The comparison and the writer, without the engine
+
+
+@pytest.mark.parametrize("name", SCENARIO_NAMES)
+def test_expected_workbook_equals_itself(name):
+    expected = _scenario_dir() / f"{name}.expected.xlsx"
+    assert compare_results(expected, expected) == []
+
+
+def _result_from_expected(path) -> YearResult:
+    """Rebuild a YearResult from an expected workbook, so that the writer can be checked against it."""
+    sheets = read_results(path)
+
+    def fig(value):
+        return None if value is None else Decimal(value)
+
+    def num(value):
+        return None if value is None else int(value)
+
+    result = YearResult()
+    for row in sheets["月度成绩"].values():
+        result.monthly.append(MonthlyRow(row["工号"], row["姓名"], row["部门编码"], num(row["月份"]),
+                                         fig(row["责任得分率"]), fig(row["工作量系数"]), fig(row["民主测评得分"]),
+                                         fig(row["月度得分"]), row["月度等次"]))
+    for row in sheets["部门半年成绩"].values():
+        result.department_half.append(DepartmentHalfRow(row["部门编码"], row["半年"], fig(row["业务类得分率"]),
+                                                         fig(row["管理类得分率"]), fig(row["满意度得分"]),
+                                                         fig(row["部门半年得分"])))
+    for row in sheets["半年成绩"].values():
+        result.person_half.append(PersonHalfRow(row["工号"], row["姓名"], row["部门编码"], row["半年"],
+                                                fig(row["责任得分率"]), fig(row["半年得分"])))
+    for row in sheets["年度成绩"].values():
+        result.annual.append(AnnualRow(row["工号"], row["姓名"], row["部门编码"], fig(row["月度平均"]),
+                                       fig(row["半年平均"]), fig(row["共同类得分"]), row["一票否决"] == "是",
+                                       fig(row["年度得分"]), num(row["部门内排名"]), row["等次"], fig(row["奖金系数"])))
+    for row in sheets["部门年度成绩"].values():
+        result.department_annual.append(DepartmentAnnualRow(
+            row["部门编码"], row["部门名称"], row["部门分组"], fig(row["年度得分"]), num(row["总排名"]),
+            num(row["组内排名"]), row["先进单位"] == "是", num(row["优秀名额"]), row["备注"] or ""))
+    for row in sheets["奖励"].values():
+        result.rewards.append(RewardRow(row["工号"], row["姓名"], row["奖励类型"], fig(row["金额"])))
+    return result
+
+
+@pytest.mark.parametrize("name", SCENARIO_NAMES)
+def test_writer_round_trips_the_expected_results(name, tmp_path):
+    expected = _scenario_dir() / f"{name}.expected.xlsx"
+    out = tmp_path / "out.xlsx"
+    write_results(_result_from_expected(expected), out)
+    assert compare_results(out, expected) == []
+
+
+def test_results_workbook_layout(tmp_path):
+    result = YearResult(
+        monthly=[MonthlyRow("1001", "甲", "D01", 3, None, Decimal("1.00"), Decimal("85"), Decimal("85"), "良好")],
+        annual=[AnnualRow("1002", "乙", "D01", Decimal("90.5"), None, None, False, Decimal("90.5"), None,
+                          "不定等次", Decimal("1.0")),
+                AnnualRow("1003", "丙", "D01", Decimal("70"), Decimal("71"), Decimal("72"), True, Decimal("70.8"),
+                          2, "不称职", Decimal("0"))],
+        department_annual=[DepartmentAnnualRow("D01", "第1处", "综合", Decimal("90.123"), 1, 1, True, 2, "第一名"),
+                           DepartmentAnnualRow("D02", "第2处", "业务", None, None, None, False, 0, "")],
+        rewards=[RewardRow("1003", "丙", "后备干部", Decimal("0"))],
+    )
+    out = tmp_path / "out.xlsx"
+    write_results(result, out)
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == [sheet.name for sheet in RESULT_SHEETS]
+    assert [c.value for c in wb["月度成绩"][1]] == ["工号", "姓名", "部门编码", "月份", "责任得分率", "工作量系数",
+                                                  "民主测评得分", "月度得分", "月度等次"]
+    assert [c.value for c in wb["部门年度成绩"][1]] == ["部门编码", "部门名称", "部门分组", "年度得分", "总排名",
+                                                    "组内排名", "先进单位", "优秀名额", "备注"]
+    monthly = wb["月度成绩"][2]
+    assert monthly[0].value == "1001" and monthly[3].value == 3
+    assert monthly[4].value is None  # undefined R: empty cell
+    assert monthly[5].value == 1 and monthly[5].number_format == "0.00"  # coefficient always shown
+    annual = wb["年度成绩"]
+    assert [c.value for c in annual[2]][6:] == ["否", 90.5, None, "不定等次", None]  # no coefficient when 不定等次
+    assert [c.value for c in annual[3]][6:] == ["是", 70.8, 2, "不称职", 0]
+    assert annual[2][3].number_format == "0.00"
+    departments = wb["部门年度成绩"]
+    assert [c.value for c in departments[2]] == ["D01", "第1处", "综合", 90.12, 1, 1, "是", 2, "第一名"]
+    assert [c.value for c in departments[3]] == ["D02", "第2处", "业务", None, None, None, "否", 0, None]
+    assert [c.value for c in wb["奖励"][2]] == ["1003", "丙", "后备干部", 0]
+
+
+def test_comparison_reports_differences(tmp_path):
+    expected = _scenario_dir() / "small-11.expected.xlsx"
+    wb = openpyxl.load_workbook(expected)
+    monthly = wb["月度成绩"]
+    first_key = (monthly["A2"].value, monthly["D2"].value)
+    monthly["H2"].value = monthly["H2"].value + 0.01  # 月度得分 off by one cent
+    changed_grade = "差" if monthly["I3"].value != "差" else "优秀"
+    monthly["I3"].value = changed_grade  # 月度等次 text changed
+    monthly["E4"].value = monthly["E4"].value + 0.004 if monthly["E4"].value is not None else 1  # same to 2 places
+    wb["奖励"].delete_rows(2)
+    wb["年度成绩"].append(["9999", "多余", "D01"])
+    # Row order does not matter.
+    last = wb["部门年度成绩"].max_row
+    rows = [[c.value for c in r] for r in wb["部门年度成绩"].iter_rows(min_row=2)]
+    for offset, values in enumerate(reversed(rows)):
+        for index, value in enumerate(values, start=1):
+            wb["部门年度成绩"].cell(row=2 + offset, column=index).value = value
+    assert wb["部门年度成绩"].max_row == last
+    out = tmp_path / "changed.xlsx"
+    wb.save(out)
+    differences = compare_results(out, expected)
+    assert len(differences) == 4, differences
+    assert any(d.startswith(f"月度成绩 [{first_key[0]}/{first_key[1]}] 月度得分: 实际") for d in differences)
+    assert any("月度等次" in d and f"实际 {changed_grade}" in d for d in differences)
+    assert any(d.startswith("奖励 [") and "实际结果缺少此行" in d for d in differences)
+    assert any(d == "年度成绩 [9999]: 实际结果多出此行" for d in differences)
+
+
+def test_read_results_keys():
+    sheets = read_results(_scenario_dir() / "small-11.expected.xlsx")
+    assert set(sheets) == {sheet.name for sheet in RESULT_SHEETS}
+    key = next(iter(sheets["月度成绩"]))
+    assert isinstance(key[0], str) and isinstance(key[1], int)
+    assert all(len(key) == 2 for key in sheets["奖励"])
+    row = sheets["年度成绩"][next(iter(sheets["年度成绩"]))]
+    assert isinstance(row["年度得分"], Decimal)
