@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install migrate demo browser worker beat bench clean
+.PHONY: run test install migrate demo browser worker beat bench clean messages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,3 +44,12 @@ beat: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var
+
+# Refresh the English translations after changing user-facing strings (needs gettext's msgfmt).
+messages: install
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=test-artifacts --ignore=static --ignore=var
+	$(PY) manage.py compilemessages -l en --ignore=.venv
+
+# Server time of the key pages on the demo organisation (prints figures; not a test).
+bench: demo
+	$(PY) manage.py bench_pages

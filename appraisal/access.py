@@ -130,6 +130,31 @@ def _reads_person(actor: Actor, person) -> bool:
             or (person.department_id is not None and person.department_id in actor.headed_department_ids))
 
 
+def _reads_trace_entry(actor: Actor, entry) -> bool:
+    """Trace logs are shown openly (DOMAIN.md §4.1): the author, colleagues of the department the
+    entry was filed in, its head, leaders and the office read it; a draft only its author."""
+    if entry is None:
+        return actor.has(STAFF, HEAD, Role.OFFICE, Role.LEADER)
+    if entry.person_id == actor.person_id:
+        return True
+    if entry.status == "draft":
+        return False
+    return (_office_of(actor, entry) or _leader_of(actor, entry) or entry.department_id in actor.headed_department_ids
+            or (actor.department_id is not None and actor.department_id == entry.department_id))
+
+
+def _writes_trace_entry(actor: Actor, entry) -> bool:
+    """Only the author writes an entry; leaders never write."""
+    return actor.has(STAFF) and (entry is None or entry.person_id == actor.person_id)
+
+
+def _reviews_trace_entry(actor: Actor, entry) -> bool:
+    """The head of the entry's department reviews it; nobody reviews their own entry."""
+    if entry is None:
+        return actor.has(HEAD)
+    return entry.department_id in actor.headed_department_ids and entry.person_id != actor.person_id
+
+
 # rule name -> predicate(actor, obj). Administrators' roles grant none of the appraisal rules.
 RULES: dict[str, Callable[[Actor, object], bool]] = {
     "authenticated": lambda a, o: a.user_id is not None,
@@ -140,6 +165,11 @@ RULES: dict[str, Callable[[Actor, object], bool]] = {
     "department.head": lambda a, o: _head_of(a, o),
     "person.read": _reads_person,
     "staff.self": lambda a, o: a.has(STAFF),
+    "tracelog.entry.read": _reads_trace_entry,
+    "tracelog.entry.write": _writes_trace_entry,
+    "tracelog.entry.review": _reviews_trace_entry,
+    # filing statistics and missing-filing lists: a department's head, or the office
+    "tracelog.statistics": lambda a, o: _office_of(a, o) or _head_of(a, o),
     "accounts.manage": lambda a, o: a.has(Role.SYSADMIN),
     "roles.manage": lambda a, o: a.has(Role.SECADMIN),
     "audit.read": lambda a, o: a.has(Role.AUDITOR),

@@ -8,9 +8,14 @@ from . import access
 NAVIGATION = [
     (_("我的"), _("首页"), "home", "authenticated", "house"),
     (_("我的"), _("我的信息"), "person_self", "authenticated", "person"),
+    (_("我的"), _("我的考核表"), "indicators:my_table", "staff.self", "table"),
     (_("部门"), _("部门"), "department_list", "department.read", "diagram-3"),
     (_("部门"), _("人员"), "person_list", "office.or_leader", "people"),
+    (_("纪实"), _("我的纪实"), "tracelog:mine", "tracelog.entry.write", "journal-check"),
+    (_("纪实"), _("部门纪实"), "tracelog:entry_list", "tracelog.entry.read", "journal-richtext"),
+    (_("纪实"), _("纪实统计"), "tracelog:statistics", "tracelog.statistics", "bar-chart-line"),
     (_("考核办"), _("考核年度与周期"), "year_list", "office.or_leader", "calendar3"),
+    (_("考核办"), _("指标体系"), "indicators:home", "office.or_leader", "diagram-2"),
     (_("考核办"), _("导入人员"), "roster_import_people", "office.manage", "upload"),
     (_("管理"), _("账号管理"), "account_list", "accounts.manage", "person-gear"),
     (_("管理"), _("角色与权限"), "role_list", "roles.manage", "shield-lock"),
@@ -42,5 +47,8 @@ def navigation(request):
             url = reverse(url_name)
         items.append({"section": section, "label": label, "url": url, "icon": icon,
                       "active": request.path == url or (url != "/" and request.path.startswith(url))})
+    from tracelog.selectors import unread_count
+
     return {"nav_items": items,
-            "nav_roles": [access.ROLE_LABELS[r] for r in access.ROLE_LABELS if r in actor.roles]}
+            "nav_roles": [access.ROLE_LABELS[r] for r in access.ROLE_LABELS if r in actor.roles],
+            "unread_notifications": unread_count(user)}

@@ -120,7 +120,13 @@ def load_demo(*, year: int | None = None) -> Organisation | None:
     account("secadmin", role=Role.SECADMIN, scoped=False)
     account("auditor", role=Role.AUDITOR, scoped=False)
 
-    _open_demo_year(organisation, year)
+    assessment_year = _open_demo_year(organisation, year)
+    from indicators.demo import load_demo_plan
+
+    load_demo_plan(assessment_year)
+    from tracelog.demo import load_demo_tracelog
+
+    load_demo_tracelog(organisation, year)
     audit.record("demo.load", object_type="appraisal.Organisation", object_repr=organisation.name,
                  organisation_id=organisation.pk, new={"departments": len(departments), "people": len(people)})
     return organisation

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .admin_site import admin_site
 from .views import administration, auth, home, organisation, periods
@@ -27,6 +27,8 @@ urlpatterns = [
     path("security/roles/", administration.role_list, name="role_list"),
     path("security/roles/<int:pk>/revoke/", administration.role_revoke, name="role_revoke"),
     path("audit/", administration.audit_log, name="audit_log"),
+    path("indicators/", include("indicators.urls")),
+    path("tracelog/", include("tracelog.urls")),
     path("admin/", admin_site.urls),
 ]
 

@@ -39,7 +39,7 @@ def test_verify_audit_chain_command():
 
 
 def test_production_settings_pass_the_deployment_checklist():
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="appraisal.settings.production",
+    env = dict({k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}, DJANGO_SETTINGS_MODULE="appraisal.settings.production",
                SECRET_KEY="a-long-random-production-secret-key-for-the-check-0123456789abcdef",
                ALLOWED_HOSTS="kaohe.example.gov.cn")
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -1,0 +1,151 @@
+"""The indicator system of one organisation-year (DOMAIN.md §3): the tree of indicators with their
+nine attributes, responsibility weights (one person one table) and the scores entered for leaves."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from appraisal.models import AssessmentYear, Department, Period, Person
+
+
+class Category(models.TextChoices):
+    COMMON = "共同类", _("共同类")
+    MANAGEMENT = "管理类", _("管理类")
+    BUSINESS = "业务类", _("业务类")
+
+
+class Cycle(models.TextChoices):
+    MONTHLY = "月度", _("月度")
+    HALF_YEARLY = "半年", _("半年")
+    YEARLY = "年度", _("年度")
+
+
+class Kind(models.TextChoices):
+    REGULAR = "常规", _("常规")
+    BONUS = "加分", _("加分")
+    DEDUCTION = "扣分", _("扣分")
+    VETO = "否决", _("否决")
+
+
+class Importance(models.TextChoices):
+    MAIN = "主要", _("主要")
+    GENERAL = "一般", _("一般")
+
+
+class Indicator(models.Model):
+    assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="indicators",
+                                        verbose_name=_("考核年度"))
+    code = models.CharField(_("指标编码"), max_length=40)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+                               verbose_name=_("上级指标"))
+    name = models.CharField(_("指标名称"), max_length=200)
+    category = models.CharField(_("指标类别"), max_length=8, choices=Category.choices)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="indicators", verbose_name=_("责任部门"))
+    full_score = models.DecimalField(_("分值"), max_digits=8, decimal_places=2, null=True, blank=True)
+    bonus_cap = models.DecimalField(_("加分上限"), max_digits=8, decimal_places=2, default=0)
+    cycle = models.CharField(_("考核周期"), max_length=4, choices=Cycle.choices, blank=True)
+    kind = models.CharField(_("指标性质"), max_length=4, choices=Kind.choices, default=Kind.REGULAR)
+    importance = models.CharField(_("重要程度"), max_length=4, choices=Importance.choices, blank=True)
+    # The nine attributes (九大属性) beyond name, full score and responsible persons.
+    content = models.TextField(_("考核内容"), blank=True)
+    target = models.TextField(_("目标"), blank=True)
+    basis = models.TextField(_("设置依据"), blank=True)
+    data_source = models.CharField(_("数据来源"), max_length=200, blank=True)
+    scoring_standard = models.TextField(_("评分标准"), blank=True)
+    assessor = models.CharField(_("考核主体"), max_length=100, blank=True)
+    # How a score is obtained: entered by hand, or computed from an actual value (indicators.standards).
+    standard_key = models.CharField(_("计分方式"), max_length=20, default="manual")
+    standard_params = models.JSONField(_("计分参数"), default=dict, blank=True)
+    # Common indicators may apply to one personnel category only (one set of questions, several papers).
+    person_category = models.CharField(_("适用人员类别"), max_length=30, blank=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("指标")
+        verbose_name_plural = _("指标")
+        ordering = ["assessment_year", "sort_order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment_year", "code"], name="indicator_code_unique"),
+            models.CheckConstraint(condition=Q(bonus_cap__gte=0), name="indicator_bonus_cap_non_negative",
+                                   violation_error_message=_("加分上限不能小于 0")),
+            models.CheckConstraint(condition=Q(full_score__isnull=True) | Q(full_score__gt=0),
+                                   name="indicator_full_score_positive",
+                                   violation_error_message=_("末级指标的分值须大于 0")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def max_score(self):
+        return (self.full_score or 0) + self.bonus_cap
+
+
+class ResponsibilityWeight(models.Model):
+    """责任比重: the share (percent) of an indicator that a member of its department carries."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="weights",
+                                  verbose_name=_("指标"))
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="responsibility_weights",
+                               verbose_name=_("责任人"))
+    weight = models.DecimalField(_("比重（%）"), max_digits=7, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("责任比重")
+        verbose_name_plural = _("责任比重")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "person"], name="weight_unique"),
+            models.CheckConstraint(condition=Q(weight__gt=0) & Q(weight__lte=100), name="weight_in_range",
+                                   violation_error_message=_("责任比重须大于 0 且不超过 100")),
+        ]
+
+
+class IndicatorScore(models.Model):
+    """The score of a management or business leaf for one month or half (entered or computed)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="scores",
+                                  verbose_name=_("指标"))
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="indicator_scores",
+                               verbose_name=_("考核周期"))
+    score = models.DecimalField(_("得分"), max_digits=8, decimal_places=2)
+    actual_value = models.CharField(_("实际值"), max_length=100, blank=True)
+    comment = models.TextField(_("说明"), blank=True)
+    evidence_ref = models.CharField(_("佐证材料"), max_length=200, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    entered_at = models.DateTimeField(_("录入时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("指标得分")
+        verbose_name_plural = _("指标得分")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period"], name="indicator_score_unique"),
+            models.CheckConstraint(condition=Q(score__gte=0), name="indicator_score_non_negative",
+                                   violation_error_message=_("得分不能小于 0")),
+        ]
+
+
+class CommonScore(models.Model):
+    """A person's year-end score of a common leaf: the score (常规), points (加分 / 扣分) or the
+    veto mark 0/1 (否决)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="common_scores",
+                                  verbose_name=_("指标"))
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="common_scores",
+                               verbose_name=_("人员"))
+    value = models.DecimalField(_("得分"), max_digits=8, decimal_places=2)
+    comment = models.TextField(_("说明"), blank=True)
+    evidence_ref = models.CharField(_("佐证材料"), max_length=200, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    entered_at = models.DateTimeField(_("录入时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("共同类得分")
+        verbose_name_plural = _("共同类得分")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "person"], name="common_score_unique"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="common_score_non_negative",
+                                   violation_error_message=_("得分不能小于 0")),
+        ]

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "indicators"
+
+urlpatterns = [
+    path("", views.plan_home, name="home"),
+    path("mine/", views.my_table, name="my_table"),
+    path("<int:year_pk>/", views.tree, name="tree"),
+    path("<int:year_pk>/new/", views.indicator_edit, name="indicator_create"),
+    path("<int:year_pk>/copy/", views.plan_copy, name="plan_copy"),
+    path("<int:year_pk>/scores/", views.score_entry, name="score_entry"),
+    path("<int:year_pk>/<int:pk>/edit/", views.indicator_edit, name="indicator_edit"),
+    path("<int:year_pk>/<int:pk>/delete/", views.indicator_delete, name="indicator_delete"),
+    path("<int:year_pk>/<int:pk>/weights/", views.weights_edit, name="weights_edit"),
+    path("<int:year_pk>/departments/<int:department_pk>/", views.department_table, name="department_table"),
+    path("<int:year_pk>/people/<int:person_pk>/", views.person_table, name="person_table"),
+]

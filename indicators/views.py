@@ -1,0 +1,226 @@
+"""Pages of the indicator system: the office's tree editor, the department table (机关一表), the
+person table (一人一表), responsibility weights and score entry."""
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from appraisal import access
+from appraisal.errors import ApplicationError
+from appraisal.models import AssessmentYear, Department, Period, PeriodKind, Person
+from appraisal.selectors import current_organisation
+
+from . import selectors, services
+from .forms import IndicatorForm, WeightsForm
+from .models import Indicator
+
+
+def _year(request, year_pk) -> AssessmentYear:
+    organisation = current_organisation(request.user)
+    return get_object_or_404(AssessmentYear, pk=year_pk, organisation=organisation)
+
+
+def _latest_year(request) -> AssessmentYear | None:
+    return AssessmentYear.objects.filter(organisation=current_organisation(request.user)).order_by("-year").first()
+
+
+@access.require("office.or_leader")
+def plan_home(request):
+    year = _latest_year(request)
+    if year is None:
+        messages.info(request, _("尚未建立考核年度。"))
+        return redirect("year_list")
+    return redirect("indicators:tree", year_pk=year.pk)
+
+
+@access.require("office.or_leader")
+def tree(request, year_pk):
+    year = _year(request, year_pk)
+    overview = selectors.plan_tree(year)
+    previous = (AssessmentYear.objects.filter(organisation=year.organisation, year__lt=year.year)
+                .order_by("-year").first())
+    return render(request, "indicators/tree.html", {
+        "year": year, "overview": overview, "previous_year": previous if overview.count == 0 else None,
+        "can_manage": access.can(request.user, "office.manage", year),
+        "years": AssessmentYear.objects.filter(organisation=year.organisation).order_by("-year")})
+
+
+@access.require("office.manage")
+def indicator_edit(request, year_pk, pk=None):
+    year = _year(request, year_pk)
+    indicator = get_object_or_404(Indicator, pk=pk, assessment_year=year) if pk else None
+    initial = {}
+    if indicator is None and request.GET.get("parent", "").isdigit():
+        parent = Indicator.objects.filter(pk=request.GET["parent"], assessment_year=year).first()
+        if parent is not None:
+            initial = {"parent": parent, "category": parent.category, "department": parent.department}
+    form = IndicatorForm(request.POST or None, instance=indicator, assessment_year=year, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.indicator_save(user=request.user, indicator=form.save(commit=False),
+                                            reason=form.cleaned_data["reason"])
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+            for column, message in error.details:
+                form.add_error(None, f"{column}：{message}")
+        else:
+            messages.success(request, _("指标“%(name)s”已保存。") % {"name": saved.name})
+            return redirect(f"{_tree_url(year)}#ind-{saved.pk}")
+    return render(request, "indicators/indicator_form.html", {"form": form, "year": year, "indicator": indicator})
+
+
+def _tree_url(year) -> str:
+    from django.urls import reverse
+
+    return reverse("indicators:tree", kwargs={"year_pk": year.pk})
+
+
+@require_POST
+@access.require("office.manage")
+def indicator_delete(request, year_pk, pk):
+    year = _year(request, year_pk)
+    indicator = get_object_or_404(Indicator, pk=pk, assessment_year=year)
+    try:
+        services.indicator_delete(user=request.user, indicator=indicator, reason=request.POST.get("reason", ""))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("指标已删除。"))
+    return redirect("indicators:tree", year_pk=year.pk)
+
+
+@require_POST
+@access.require("office.manage")
+def plan_copy(request, year_pk):
+    year = _year(request, year_pk)
+    source = get_object_or_404(AssessmentYear, pk=request.POST.get("source"), organisation=year.organisation)
+    try:
+        result = services.plan_copy(user=request.user, source=source, target=year)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已从 %(src)s 年度复制 %(n)d 个指标、%(w)d 条责任比重。") % {
+            "src": source.year, "n": result.indicators, "w": result.weights})
+    return redirect("indicators:tree", year_pk=year.pk)
+
+
+@access.require("department.read")
+def department_table(request, year_pk, department_pk):
+    year = _year(request, year_pk)
+    department = get_object_or_404(Department.objects.select_related("head"), pk=department_pk,
+                                   organisation=year.organisation)
+    access.check(request.user, "department.read", department)
+    rows = selectors.department_table(year, department)
+    return render(request, "indicators/department_table.html", {
+        "year": year, "department": department, "rows": rows,
+        "total_full_score": sum((r.indicator.full_score or Decimal("0") for r in rows), Decimal("0")),
+        "can_weigh": access.can(request.user, "department.head", department)
+        or access.can(request.user, "office.manage", year)})
+
+
+@access.require("person.read")
+def person_table(request, year_pk, person_pk):
+    year = _year(request, year_pk)
+    person = get_object_or_404(Person.objects.select_related("department"), pk=person_pk,
+                               organisation=year.organisation)
+    access.check(request.user, "person.read", person)
+    rows = selectors.person_table(year, person)
+    return render(request, "indicators/person_table.html", {"year": year, "person": person, "rows": rows})
+
+
+@access.require("appraisal.participant")
+def my_table(request):
+    actor = access.actor_for(request.user)
+    year = _latest_year(request)
+    if year is None or actor.person_id is None:
+        messages.info(request, _("您没有个人考核表。"))
+        return redirect("home")
+    return redirect("indicators:person_table", year_pk=year.pk, person_pk=actor.person_id)
+
+
+@access.require("department.read")
+def weights_edit(request, year_pk, pk):
+    year = _year(request, year_pk)
+    indicator = get_object_or_404(Indicator.objects.select_related("department"), pk=pk, assessment_year=year)
+    if not (access.can(request.user, "department.head", indicator.department)
+            or access.can(request.user, "office.manage", year)):
+        access.check(request.user, "office.manage", year)  # raises: the Chinese 403 page, audited
+    current = {w.person_id: w.weight for w in indicator.weights.all()}
+    form = WeightsForm(request.POST or None, people=selectors.weight_editor_people(indicator), current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.weights_set(user=request.user, indicator=indicator, weights=form.weights(),
+                                 reason=form.cleaned_data["reason"])
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+            for _key, message in error.details:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("“%(name)s”的责任比重已保存。") % {"name": indicator.name})
+            return redirect("indicators:department_table", year_pk=year.pk, department_pk=indicator.department_id)
+    return render(request, "indicators/weights_form.html", {"form": form, "year": year, "indicator": indicator})
+
+
+@access.require("office.manage")
+def score_entry(request, year_pk):
+    """Enter the scores of one period's leaves, department by department; all rows or none."""
+    year = _year(request, year_pk)
+    periods = list(Period.objects.filter(assessment_year=year, kind__in=[PeriodKind.MONTH, PeriodKind.HALF])
+                   .order_by("kind", "number"))
+    period = next((p for p in periods if str(p.pk) == request.GET.get("period")), None) or periods[0]
+    departments = Department.objects.filter(organisation=year.organisation).order_by("sort_order", "code")
+    department = next((d for d in departments if str(d.pk) == request.GET.get("department")), None) or departments.first()
+    cycle = "月度" if period.kind == PeriodKind.MONTH else "半年"
+    parent_ids = set(Indicator.objects.filter(assessment_year=year, parent__isnull=False)
+                     .values_list("parent_id", flat=True))
+    leaves = list(Indicator.objects.filter(assessment_year=year, department=department, cycle=cycle,
+                                           category__in=["管理类", "业务类"]).exclude(pk__in=parent_ids)
+                  .order_by("category", "sort_order", "code"))
+    scores = {s.indicator_id: s for s in period.indicator_scores.filter(indicator__in=leaves)}
+    errors: dict[int, str] = {}
+    if request.method == "POST":
+        entries = []
+        for leaf in leaves:
+            text = request.POST.get(f"s{leaf.pk}", "").strip()
+            comment = request.POST.get(f"c{leaf.pk}", "").strip()[:1000]
+            try:
+                value = Decimal(text) if text else None
+            except InvalidOperation:
+                errors[leaf.pk] = _("得分须为数字")
+                continue
+            entries.append((leaf, value, comment))
+        if not errors:
+            try:
+                with transaction.atomic():
+                    for leaf, value, comment in entries:
+                        try:
+                            services.indicator_score_set(user=request.user, indicator=leaf, period=period,
+                                                         score=value, comment=comment)
+                        except ApplicationError as error:
+                            errors[leaf.pk] = error.message
+                    if errors:
+                        raise _RowErrors()
+            except _RowErrors:
+                pass
+            except ApplicationError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("%(period)s %(dept)s 的得分已保存。") % {
+                    "period": period.label, "dept": department.name})
+                return redirect(f"{request.path}?period={period.pk}&department={department.pk}")
+        if errors:
+            messages.error(request, _("有 %(n)d 行得分有误，均未保存。") % {"n": len(errors)})
+    rows = [{"leaf": leaf, "score": scores.get(leaf.pk), "error": errors.get(leaf.pk),
+             "posted": request.POST.get(f"s{leaf.pk}") if request.method == "POST" else None,
+             "posted_comment": request.POST.get(f"c{leaf.pk}") if request.method == "POST" else None}
+            for leaf in leaves]
+    return render(request, "indicators/score_entry.html", {
+        "year": year, "periods": periods, "period": period, "departments": departments, "department": department,
+        "rows": rows, "editable": period.state in services.SCORABLE_STATES})
+
+
+class _RowErrors(Exception):
+    """Raised inside the transaction so that no row of a page with errors is saved."""

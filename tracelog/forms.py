@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from appraisal.errors import ValidationFailed
+
+from . import deadlines, evidence, labels
+from .models import EntryKind, EntryStatus, TraceDeadlineSettings
+
+CONTENT_HELP = _("每段之间空一行；以“- ”开头的行成为项目列表，以“1. ”开头的行成为编号列表。不支持 HTML。")
+
+
+class EvidenceField(forms.FileField):
+    """An optional evidence file, checked by content (SECURITY.md item 14)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("证据材料"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", _("可选。支持 PDF、JPG、PNG、DOCX、XLSX、TXT，单个文件不超过 20 MB。"))
+        super().__init__(**kwargs)
+        self.widget.attrs["accept"] = ",".join(evidence.EXTENSIONS)
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload:
+            try:
+                evidence.check(upload.name, evidence.read_upload(upload))
+            except ValidationFailed as error:
+                raise forms.ValidationError(error.message) from None
+        return upload
+
+
+class EntryForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类型"), choices=EntryKind.choices)
+    period = forms.ChoiceField(label=_("期次"))
+    content = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 12}), help_text=CONTENT_HELP,
+                              max_length=20_000)
+    indicators = forms.MultipleChoiceField(label=_("关联本人指标"), required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+    file = EvidenceField()
+
+    def __init__(self, *args, kind: str, now, indicator_choices: list[tuple[str, str]], creating: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].initial = kind
+        self.fields["kind"].widget = forms.HiddenInput()
+        self.fields["period"].choices = [(key, labels.period_label(kind, key))
+                                         for key in deadlines.fileable_keys(kind, now)]
+        if not creating:
+            del self.fields["kind"], self.fields["period"]
+        self.fields["indicators"].choices = [(code, f"{code} {name}") for code, name in indicator_choices]
+        if not indicator_choices:
+            del self.fields["indicators"]
+        if kind == deadlines.MONTHLY_PLAN and creating:
+            self.fields["period"].label = _("计划月份")
+
+
+class ReviewForm(forms.Form):
+    text = forms.CharField(label=_("批阅意见"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label=_("退回原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+                             min_length=4, error_messages={"min_length": _("退回修改必须填写原因（至少 4 个字）。")})
+
+
+class EvidenceUploadForm(forms.Form):
+    file = EvidenceField(required=True)
+
+
+class DeadlineSettingsForm(forms.ModelForm):
+    reason = forms.CharField(label=_("修改原因"), required=False, max_length=500)
+
+    class Meta:
+        model = TraceDeadlineSettings
+        fields = [*TraceDeadlineSettings.RULE_FIELDS, "reminder_lead_hours"]
+        widgets = {
+            "weekly_plan_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "weekly_summary_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def clean(self):
+        data = super().clean()
+        plan = (data.get("weekly_plan_weekday"), data.get("weekly_plan_time"))
+        summary = (data.get("weekly_summary_weekday"), data.get("weekly_summary_time"))
+        if None not in plan and None not in summary and summary <= plan:
+            self.add_error("weekly_summary_time", _("周小结的截止时间应晚于同一周周计划的截止时间。"))
+        return data
+
+
+class EntryFilterForm(forms.Form):
+    department = forms.TypedChoiceField(label=_("部门"), required=False, coerce=int, empty_value=None)
+    person = forms.TypedChoiceField(label=_("人员"), required=False, coerce=int, empty_value=None)
+    month = forms.CharField(label=_("月份"), required=False,
+                            widget=forms.DateInput(attrs={"type": "month"}))
+    kind = forms.ChoiceField(label=_("类型"), required=False, choices=[("", _("全部类型")), *EntryKind.choices])
+    status = forms.ChoiceField(label=_("状态"), required=False,
+                               choices=[("", _("全部状态")), *[c for c in EntryStatus.choices if c[0] != "draft"]])
+    late = forms.BooleanField(label=_("仅看逾期"), required=False)
+    q = forms.CharField(label=_("关键词"), required=False, max_length=50)
+
+    def __init__(self, *args, departments, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", _("全部部门")), *[(d.pk, d.name) for d in departments]]
+        self.fields["person"].choices = [("", _("全部人员")), *[(p.pk, f"{p.name}（{p.staff_id}）") for p in people]]
+
+    def clean_month(self):
+        value = (self.cleaned_data.get("month") or "").strip()
+        if not value:
+            return None
+        try:
+            return deadlines.parse_month_key(value)
+        except ValueError:
+            raise forms.ValidationError(_("月份格式应为 2026-11。")) from None
+
+
+class MonthDepartmentForm(forms.Form):
+    """Which department and month a missing-filings list or a statistics page is about."""
+
+    department = forms.TypedChoiceField(label=_("部门"), required=False, coerce=int, empty_value=None)
+    month = forms.CharField(label=_("月份"), required=False, widget=forms.DateInput(attrs={"type": "month"}))
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+
+    def __init__(self, *args, departments, all_label=_("全部部门"), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(d.pk, d.name) for d in departments]
+        self.fields["department"].choices = [("", all_label), *choices] if all_label else choices
+
+    def clean_month(self):
+        value = (self.cleaned_data.get("month") or "").strip()
+        if not value:
+            return None
+        try:
+            return deadlines.parse_month_key(value)
+        except ValueError:
+            raise forms.ValidationError(_("月份格式应为 2026-11。")) from None
