@@ -43,7 +43,8 @@ def tree(request, year_pk):
     previous = (AssessmentYear.objects.filter(organisation=year.organisation, year__lt=year.year)
                 .order_by("-year").first())
     return render(request, "indicators/tree.html", {
-        "year": year, "overview": overview, "previous_year": previous if overview.count == 0 else None,
+        # rows link with this prefix: reversing three URLs for each of ~500 rows would dominate
+        "base": _tree_url(year), "year": year, "overview": overview, "previous_year": previous if overview.count == 0 else None,
         "can_manage": access.can(request.user, "office.manage", year),
         "years": AssessmentYear.objects.filter(organisation=year.organisation).order_by("-year")})
 
@@ -224,3 +225,36 @@ def score_entry(request, year_pk):
 
 class _RowErrors(Exception):
     """Raised inside the transaction so that no row of a page with errors is saved."""
+
+
+@access.require("office.or_leader")
+def plan_export(request, year_pk):
+    from django.http import HttpResponse
+
+    from . import plan_io
+
+    year = _year(request, year_pk)
+    content = plan_io.plan_export(user=request.user, assessment_year=year)
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="plan-{year.organisation.code}-{year.year}.xlsx"'
+    return response
+
+
+@access.require("office.manage")
+def plan_import(request, year_pk):
+    from appraisal.forms import SpreadsheetUploadForm
+
+    from . import plan_io
+
+    year = _year(request, year_pk)
+    form = SpreadsheetUploadForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = plan_io.plan_import(user=request.user, assessment_year=year,
+                                     content=form.cleaned_data["file"].read(),
+                                     dry_run=request.POST.get("dry_run") == "1")
+        if report.written:
+            messages.success(request, _("导入完成：新增 %(c)d 个指标，更新 %(u)d 个，责任比重 %(w)d 条。") % {
+                "c": report.created, "u": report.updated, "w": report.weights})
+            return redirect("indicators:tree", year_pk=year.pk)
+    return render(request, "indicators/plan_import.html", {"form": form, "report": report, "year": year})

@@ -111,8 +111,8 @@ def entry_list(user, organisation: Organisation, filters: EntryFilters) -> Query
         queryset = queryset.filter(filed_at__gt=F("due_at"))
     if filters.text:
         queryset = queryset.filter(Q(content__icontains=filters.text) | Q(person__name__contains=filters.text))
-    return queryset.order_by("-period_year", "-period_month", "-period_key", "department__sort_order",
-                             "person__staff_id", "kind")
+    # the latest submissions first: what a head has to read next is at the top
+    return queryset.order_by(F("submitted_at").desc(nulls_last=True), "-id")
 
 
 def entry_detail(pk: int) -> TraceEntry:

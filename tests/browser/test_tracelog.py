@@ -1,0 +1,93 @@
+"""Trace logs in the browser: a civil servant files this week's plan and this month's record with
+a PDF; the head returns the record with a reason; the author sees the notice, revises and files
+it again; the head's lists and statistics render. Screenshots in test-artifacts/screenshots."""
+import pytest
+
+from appraisal.demo import DEMO_PASSWORD, load_demo
+from appraisal.models import Person
+from tracelog.demo import _demo_pdf
+from tracelog.models import EntryStatus, TraceEntry
+
+from .conftest import login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    load_demo()
+    return Person.objects.select_related("department").get(user__username="staff")
+
+
+def logout(page):
+    page.locator("#userMenu").click()
+    page.get_by_role("button", name="退出登录").click()
+    page.wait_for_url("**/login/")
+
+
+def test_filing_review_return_and_revision(page, screenshot, demo):
+    staff = demo
+    login(page, "staff", DEMO_PASSWORD)
+    page.locator("[data-nav='我的纪实']").click()
+    screenshot(page, "tracelog-mine")
+
+    # this week's plan
+    page.locator("[data-slot='weekly_plan']").get_by_role("link", name="填报").click()
+    page.get_by_label("内容").fill("本周重点工作：\n1. 审核企业设立登记申请 30 件\n2. 配合开展年报抽查\n\n需协调事项：无。")
+    page.get_by_role("button", name="提交").click()
+    page.wait_for_url("**/tracelog/entries/*/")
+    assert page.locator("#entryStatus [data-status='submitted']").is_visible()
+    assert page.locator(".entry-content ol li").count() == 2
+    screenshot(page, "tracelog-weekly-plan-filed")
+
+    # this month's record with a PDF
+    page.locator("[data-nav='我的纪实']").click()
+    page.locator("[data-slot='monthly_record']").get_by_role("link", name="填报").click()
+    page.get_by_label("内容").fill("本月完成的主要工作：\n- 办理企业登记 126 件\n- 走访企业 8 家\n\n存在问题：部分材料需补正。")
+    page.get_by_label("证据材料").set_input_files(
+        files=[{"name": "本月工作台账.pdf", "mimeType": "application/pdf", "buffer": _demo_pdf("ledger")}])
+    screenshot(page, "tracelog-monthly-record-form")
+    page.get_by_role("button", name="提交").click()
+    page.wait_for_url("**/tracelog/entries/*/")
+    assert page.locator("#evidenceList").get_by_role("link", name="本月工作台账.pdf").is_visible()
+    record = TraceEntry.objects.filter(person=staff, kind="monthly_record").latest("created_at")
+    assert record.status == EntryStatus.SUBMITTED and record.evidence.count() == 1
+    screenshot(page, "tracelog-monthly-record-filed")
+    logout(page)
+
+    # the head returns it with a reason
+    login(page, "head", DEMO_PASSWORD)
+    page.locator("[data-nav='部门纪实']").click()
+    screenshot(page, "tracelog-department-list")
+    page.locator(f"tr[data-entry='{record.pk}']").get_by_role("link").click()
+    page.get_by_label("退回原因").fill("请补充走访企业的名称和发现的问题。")
+    page.get_by_role("button", name="退回修改").click()
+    assert "已退回修改" in page.content()
+    assert page.locator("#entryStatus [data-status='returned']").is_visible()
+    screenshot(page, "tracelog-returned-by-head")
+    page.locator("[data-nav='纪实统计']").click()
+    assert page.locator("#stats-person").is_visible()
+    screenshot(page, "tracelog-statistics")
+    page.get_by_role("link", name="缺报与逾期").click()
+    screenshot(page, "tracelog-missing")
+    logout(page)
+
+    # the author sees the notice, revises and files again
+    login(page, "staff", DEMO_PASSWORD)
+    assert page.locator("#notificationBell [data-unread]").is_visible()
+    page.locator("#notificationBell").click()
+    screenshot(page, "tracelog-notifications")
+    page.locator("#notificationList li", has_text="退回").get_by_role("button", name="查看").first.click()
+    page.wait_for_url(f"**/tracelog/entries/{record.pk}/")
+    assert "请补充走访企业的名称和发现的问题。" in page.locator("#reviewList").inner_text()
+    page.get_by_role("link", name="修改").click()
+    page.get_by_label("内容").fill("本月完成的主要工作：\n- 办理企业登记 126 件\n- 走访企业 8 家：某某科技公司等，"
+                                   "发现 2 户未按时公示年报，已督促整改\n\n存在问题：部分材料需补正。")
+    page.get_by_role("button", name="提交").click()
+    page.wait_for_url(f"**/tracelog/entries/{record.pk}/")
+    assert page.locator("#entryStatus [data-status='submitted']").is_visible()
+    assert "重报 1 次" in page.locator("#entryStatus").inner_text()
+    screenshot(page, "tracelog-revised")
+    record.refresh_from_db()
+    assert record.status == EntryStatus.SUBMITTED and record.resubmissions == 1 and record.evidence.count() == 1
