@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from appraisal import access, audit
-from appraisal.errors import PermissionDeniedError, StateError, ValidationFailed
+from appraisal.errors import ApplicationError, PermissionDeniedError, StateError, ValidationFailed
 from appraisal.models import AssessmentYear, Department, Period, PeriodKind, PeriodState, Person
 
 from . import plan_rules
@@ -284,3 +284,25 @@ def common_score_set(*, user, indicator: Indicator, person: Person, value: Decim
                          new={"person": person.staff_id, "value": _plain(value)}, reason=reason,
                          organisation_id=assessment_year.organisation_id)
     return record
+
+
+class _BatchFailed(Exception):
+    """Raised inside the batch's transaction so that none of its rows is kept."""
+
+
+def save_all_or_nothing(rows: list[tuple[object, callable]]) -> dict[object, str]:
+    """Run each row's save in one transaction; return {row key: Chinese message} for every row that
+    failed, in which case nothing of the batch is kept (the score pages save a whole page)."""
+    errors: dict[object, str] = {}
+    try:
+        with transaction.atomic():
+            for key, save in rows:
+                try:
+                    save()
+                except ApplicationError as error:
+                    errors[key] = error.message
+            if errors:
+                raise _BatchFailed()
+    except _BatchFailed:
+        pass
+    return errors

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:year_pk>/new/", views.indicator_edit, name="indicator_create"),
     path("<int:year_pk>/copy/", views.plan_copy, name="plan_copy"),
     path("<int:year_pk>/scores/", views.score_entry, name="score_entry"),
+    path("<int:year_pk>/common-scores/", views.common_score_entry, name="common_score_entry"),
     path("<int:year_pk>/export/", views.plan_export, name="plan_export"),
     path("<int:year_pk>/import/", views.plan_import, name="plan_import"),
     path("<int:year_pk>/<int:pk>/edit/", views.indicator_edit, name="indicator_edit"),

@@ -1,9 +1,9 @@
 """Pages of the indicator system: the office's tree editor, the department table (机关一表), the
 person table (一人一表), responsibility weights and score entry."""
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +15,7 @@ from appraisal.selectors import current_organisation
 
 from . import selectors, services
 from .forms import IndicatorForm, WeightsForm
-from .models import Indicator
+from .models import CommonScore, Indicator
 
 
 def _year(request, year_pk) -> AssessmentYear:
@@ -183,7 +183,7 @@ def score_entry(request, year_pk):
     scores = {s.indicator_id: s for s in period.indicator_scores.filter(indicator__in=leaves)}
     errors: dict[int, str] = {}
     if request.method == "POST":
-        entries = []
+        batch = []
         for leaf in leaves:
             text = request.POST.get(f"s{leaf.pk}", "").strip()
             comment = request.POST.get(f"c{leaf.pk}", "").strip()[:1000]
@@ -192,28 +192,15 @@ def score_entry(request, year_pk):
             except InvalidOperation:
                 errors[leaf.pk] = _("得分须为数字")
                 continue
-            entries.append((leaf, value, comment))
+            batch.append((leaf.pk, partial(services.indicator_score_set, user=request.user, indicator=leaf,
+                                           period=period, score=value, comment=comment)))
         if not errors:
-            try:
-                with transaction.atomic():
-                    for leaf, value, comment in entries:
-                        try:
-                            services.indicator_score_set(user=request.user, indicator=leaf, period=period,
-                                                         score=value, comment=comment)
-                        except ApplicationError as error:
-                            errors[leaf.pk] = error.message
-                    if errors:
-                        raise _RowErrors()
-            except _RowErrors:
-                pass
-            except ApplicationError as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(request, _("%(period)s %(dept)s 的得分已保存。") % {
-                    "period": period.label, "dept": department.name})
-                return redirect(f"{request.path}?period={period.pk}&department={department.pk}")
-        if errors:
-            messages.error(request, _("有 %(n)d 行得分有误，均未保存。") % {"n": len(errors)})
+            errors = services.save_all_or_nothing(batch)
+        if not errors:
+            messages.success(request, _("%(period)s %(dept)s 的得分已保存。") % {
+                "period": period.label, "dept": department.name})
+            return redirect(f"{request.path}?period={period.pk}&department={department.pk}")
+        messages.error(request, _("有 %(n)d 行得分有误，均未保存。") % {"n": len(errors)})
     rows = [{"leaf": leaf, "score": scores.get(leaf.pk), "error": errors.get(leaf.pk),
              "posted": request.POST.get(f"s{leaf.pk}") if request.method == "POST" else None,
              "posted_comment": request.POST.get(f"c{leaf.pk}") if request.method == "POST" else None}
@@ -221,10 +208,6 @@ def score_entry(request, year_pk):
     return render(request, "indicators/score_entry.html", {
         "year": year, "periods": periods, "period": period, "departments": departments, "department": department,
         "rows": rows, "editable": period.state in services.SCORABLE_STATES})
-
-
-class _RowErrors(Exception):
-    """Raised inside the transaction so that no row of a page with errors is saved."""
 
 
 @access.require("office.or_leader")
@@ -258,3 +241,55 @@ def plan_import(request, year_pk):
                 "c": report.created, "u": report.updated, "w": report.weights})
             return redirect("indicators:tree", year_pk=year.pk)
     return render(request, "indicators/plan_import.html", {"form": form, "report": report, "year": year})
+
+
+@access.require("office.manage")
+def common_score_entry(request, year_pk):
+    """Year-end common scores of one department's people: regular scores, bonus and deduction
+    points, veto marks (0/1); the whole page is saved or nothing."""
+    year = _year(request, year_pk)
+    departments = Department.objects.filter(organisation=year.organisation).order_by("sort_order", "code")
+    department = next((d for d in departments if str(d.pk) == request.GET.get("department")), None) or departments.first()
+    parent_ids = set(Indicator.objects.filter(assessment_year=year, parent__isnull=False)
+                     .values_list("parent_id", flat=True))
+    leaves = list(Indicator.objects.filter(assessment_year=year, category="共同类").exclude(pk__in=parent_ids)
+                  .order_by("sort_order", "code"))
+    people = list(Person.objects.filter(department=department, is_active=True).exclude(position="局领导")
+                  .order_by("staff_id"))
+    stored = {(c.person_id, c.indicator_id): c.value
+              for c in CommonScore.objects.filter(indicator__in=leaves, person__in=people)}
+    year_period = Period.objects.get(assessment_year=year, kind=PeriodKind.YEAR)
+    errors: dict[tuple[int, int], str] = {}
+    if request.method == "POST":
+        batch = []
+        for person in people:
+            for leaf in leaves:
+                text = request.POST.get(f"v_{person.pk}_{leaf.pk}", "").strip()
+                try:
+                    value = Decimal(text) if text else None
+                except InvalidOperation:
+                    errors[(person.pk, leaf.pk)] = _("须为数字")
+                    continue
+                if value is None and (person.pk, leaf.pk) not in stored:
+                    continue
+                batch.append(((person.pk, leaf.pk), partial(services.common_score_set, user=request.user,
+                                                            indicator=leaf, person=person, value=value)))
+        if not errors:
+            errors = services.save_all_or_nothing(batch)
+        if not errors:
+            messages.success(request, _("%(dept)s 的共同类得分已保存。") % {"dept": department.name})
+            return redirect(f"{request.path}?department={department.pk}")
+        messages.error(request, _("有 %(n)d 处得分有误，均未保存。") % {"n": len(errors)})
+    grid = []
+    for person in people:
+        cells = []
+        for leaf in leaves:
+            key = (person.pk, leaf.pk)
+            posted = request.POST.get(f"v_{person.pk}_{leaf.pk}") if request.method == "POST" else None
+            value = posted if posted is not None else stored.get(key)
+            cells.append({"leaf": leaf, "name": f"v_{person.pk}_{leaf.pk}", "value": "" if value is None else value,
+                          "error": errors.get(key)})
+        grid.append({"person": person, "cells": cells})
+    return render(request, "indicators/common_scores.html", {
+        "year": year, "departments": departments, "department": department, "leaves": leaves, "grid": grid,
+        "editable": year_period.state in services.SCORABLE_STATES, "year_period": year_period})

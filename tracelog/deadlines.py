@@ -48,6 +48,11 @@ class DeadlineRules:
     weekly_summary_time: time = time(18, 0)
     monthly_plan_grace_days: int = 0
     monthly_record_grace_days: int = 0
+    # the day the organisation started trace logs (go-live): nothing due before it is owed
+    tracking_start: date | None = None
+
+    def owes(self, due: datetime) -> bool:
+        return self.tracking_start is None or due >= datetime.combine(self.tracking_start, time(0), tzinfo=SHANGHAI)
 
 
 DEFAULT_RULES = DeadlineRules()
@@ -186,10 +191,10 @@ def slot(kind: str, key: str, rules: DeadlineRules = DEFAULT_RULES) -> Slot:
 
 
 def slots_of_month(year: int, month: int, rules: DeadlineRules = DEFAULT_RULES) -> list[Slot]:
-    """Every filing that belongs to a month, ordered by deadline."""
+    """Every filing owed that belongs to a month, ordered by deadline."""
     slots = [slot(kind, week_key(*week), rules) for week in weeks_of_month(year, month) for kind in WEEKLY_KINDS]
     slots += [slot(kind, month_key(year, month), rules) for kind in MONTHLY_KINDS]
-    return sorted(slots)
+    return sorted(s for s in slots if rules.owes(s.due_at))
 
 
 def slots_between(start: datetime, end: datetime, rules: DeadlineRules = DEFAULT_RULES) -> list[Slot]:

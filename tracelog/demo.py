@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -15,7 +15,8 @@ from appraisal.models import Organisation
 
 from . import deadlines, labels, selectors
 from .models import (
-    EntryIndicatorLink, EntryReview, EntryStatus, Evidence, Notification, ReviewAction, TraceEntry, evidence_path, private_storage,
+    EntryIndicatorLink, EntryReview, EntryStatus, Evidence, Notification, ReviewAction, TraceDeadlineSettings,
+    TraceEntry, evidence_path, private_storage,
 )
 
 DEMO_MONTHS = 3  # the current month and the two before it
@@ -35,21 +36,20 @@ RETURN_REASONS = ["工作完成情况写得过于笼统，请补充具体数量�
                   "计划与部门本月重点任务不对应，请调整。"]
 
 
-def _content(rng: random.Random, kind: str, key: str, department: str) -> str:
+def _content(rng: random.Random, kind: str) -> str:
     picks = rng.sample(TASKS, k=rng.randint(3, 5))
     items = [task.format(n=rng.randint(3, 60)) for task in picks]
-    title = labels.slot_title(kind, key)
     if kind == deadlines.WEEKLY_PLAN:
-        lines = [f"{title}（{department}）", "", "本周重点工作："] + [f"{i}. {t}" for i, t in enumerate(items, 1)]
+        lines = ["本周重点工作："] + [f"{i}. {t}" for i, t in enumerate(items, 1)]
         lines += ["", "需协调事项：" + rng.choice(PROBLEMS) + "。"]
     elif kind == deadlines.WEEKLY_SUMMARY:
         lines = ["本周完成情况："] + [f"- {t}，已完成" for t in items]
         lines += ["", "存在问题：" + rng.choice(PROBLEMS) + "。"]
     elif kind == deadlines.MONTHLY_PLAN:
-        lines = [f"{title}", "", "下月主要任务："] + [f"{i}. {t}" for i, t in enumerate(items, 1)]
+        lines = ["下月主要任务："] + [f"{i}. {t}" for i, t in enumerate(items, 1)]
         lines += ["", "保障措施：按周分解任务，每周五对照计划检查进度。"]
     else:
-        lines = [f"{title}", "", "本月完成的主要工作："] + [f"- {t}" for t in items]
+        lines = ["本月完成的主要工作："] + [f"- {t}" for t in items]
         lines += ["", "工作亮点：" + rng.choice(["群众满意度测评为满意", "提前完成月度目标", "办件零差错"]) + "。",
                   "", "存在问题及改进措施：" + rng.choice(PROBLEMS) + "。"]
     return "\n".join(lines)
@@ -96,6 +96,9 @@ def load_demo_tracelog(organisation: Organisation, year: int, *, now: datetime |
     last_month = today.month if year == today.year else 12
     months = range(max(1, last_month - DEMO_MONTHS + 1), last_month + 1)
     rng = random.Random(f"tracelog-{organisation.code}-{year}")
+    # the organisation went live with trace logs at the start of the first demo month
+    TraceDeadlineSettings.objects.update_or_create(organisation=organisation,
+                                                   defaults={"tracking_start": date(year, months[0], 1)})
     people = list(selectors.filers(organisation))
     heads = selectors.heads_of(organisation)
     staff_user = get_user_model().objects.filter(username="staff").values_list("pk", flat=True).first()
@@ -127,7 +130,7 @@ def load_demo_tracelog(organisation: Organisation, year: int, *, now: datetime |
             entries.append(TraceEntry(
                 organisation=organisation, person=person, department_id=person.department_id, kind=slot.kind,
                 period_key=slot.key, period_year=slot.year, period_month=slot.month,
-                content=_content(rng, slot.kind, slot.key, person.department.name), status=status,
+                content=_content(rng, slot.kind), status=status,
                 due_at=slot.due_at, filed_at=filed_at,
                 submitted_at=filed_at + timedelta(days=2) if review == "revised" else filed_at,
                 resubmissions=1 if review == "revised" else 0))
@@ -189,9 +192,10 @@ def _demo_notifications(entries: list[TraceEntry], staff_user: int | None, heads
     notifications = []
     if staff_user is not None:
         mine = [e for e in entries if e.person.user_id == staff_user]
+        head = heads.get(mine[0].department_id) if mine else None
         for entry in [e for e in mine if e.status == EntryStatus.REVIEWED][-2:]:
             title = labels.slot_title(entry.kind, entry.period_key)
-            notifications.append(Notification(recipient_id=staff_user, text=f"部门负责人批阅了您的{title}。",
+            notifications.append(Notification(recipient_id=staff_user, text=f"{head.name}批阅了您的{title}。",
                                               url=reverse("tracelog:entry_detail", args=[entry.pk])))
     for head in heads.values():
         if head.user_id is not None:

@@ -27,7 +27,7 @@ def _sheet(workbook, title: str, leading: list[str], rows, year: int, month_numb
         cell.alignment = Alignment(horizontal="center")
     for row, values in rows:
         periods = [(f"{month}月", row.months[month]) for month in month_numbers if month in row.months]
-        periods.append(("全年", row.total))
+        periods.append(("累计", row.total))
         for label, count in periods:
             sheet.append([*values, year, label, count.due, count.filed, count.on_time, count.late, count.missing,
                           _percent(selectors.rate(count.filed, count.due)),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -77,6 +79,7 @@ class DeadlineSettingsForm(forms.ModelForm):
         widgets = {
             "weekly_plan_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "weekly_summary_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "tracking_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def clean(self):
@@ -88,49 +91,68 @@ class DeadlineSettingsForm(forms.ModelForm):
         return data
 
 
+def month_choices(today: date, *, back: int = 24) -> list[tuple[str, str]]:
+    """The current month and the ones before it, newest first: ("2026-11", "2026年11月")."""
+    choices, year, month = [], today.year, today.month
+    for _index in range(back + 1):
+        choices.append((deadlines.month_key(year, month), labels.month_label(year, month)))
+        year, month = deadlines.previous_month(year, month)
+    return choices
+
+
+def _style_filters(form: forms.Form, size: str = "form-select-sm") -> None:
+    """Bootstrap classes and labels for screen readers on a row of filter controls."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs["class"] = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            widget.attrs.update({"class": f"form-select {size}", "aria-label": str(field.label)})
+        else:
+            widget.attrs.update({"class": f"form-control {size.replace('select', 'control')}",
+                                 "aria-label": str(field.label)})
+
+
+class MonthField(forms.TypedChoiceField):
+    """A month as a select of Chinese labels; cleans to (year, month)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(label=_("月份"), required=False, coerce=deadlines.parse_month_key, empty_value=None,
+                         **kwargs)
+
+    def set_months(self, today: date, *, empty_label=None) -> None:
+        self.choices = ([("", empty_label)] if empty_label else []) + month_choices(today)
+
+
 class EntryFilterForm(forms.Form):
     department = forms.TypedChoiceField(label=_("部门"), required=False, coerce=int, empty_value=None)
     person = forms.TypedChoiceField(label=_("人员"), required=False, coerce=int, empty_value=None)
-    month = forms.CharField(label=_("月份"), required=False,
-                            widget=forms.DateInput(attrs={"type": "month"}))
+    month = MonthField()
     kind = forms.ChoiceField(label=_("类型"), required=False, choices=[("", _("全部类型")), *EntryKind.choices])
     status = forms.ChoiceField(label=_("状态"), required=False,
                                choices=[("", _("全部状态")), *[c for c in EntryStatus.choices if c[0] != "draft"]])
     late = forms.BooleanField(label=_("仅看逾期"), required=False)
     q = forms.CharField(label=_("关键词"), required=False, max_length=50)
 
-    def __init__(self, *args, departments, people, **kwargs):
+    def __init__(self, *args, departments, people, today: date, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].choices = [("", _("全部部门")), *[(d.pk, d.name) for d in departments]]
         self.fields["person"].choices = [("", _("全部人员")), *[(p.pk, f"{p.name}（{p.staff_id}）") for p in people]]
-
-    def clean_month(self):
-        value = (self.cleaned_data.get("month") or "").strip()
-        if not value:
-            return None
-        try:
-            return deadlines.parse_month_key(value)
-        except ValueError:
-            raise forms.ValidationError(_("月份格式应为 2026-11。")) from None
+        self.fields["month"].set_months(today, empty_label=_("全部月份"))
+        self.fields["q"].widget.attrs["placeholder"] = _("内容或姓名")
+        _style_filters(self)
 
 
 class MonthDepartmentForm(forms.Form):
-    """Which department and month a missing-filings list or a statistics page is about."""
+    """Which department and month (or year) a missing-filings list or a statistics page is about."""
 
     department = forms.TypedChoiceField(label=_("部门"), required=False, coerce=int, empty_value=None)
-    month = forms.CharField(label=_("月份"), required=False, widget=forms.DateInput(attrs={"type": "month"}))
+    month = MonthField()
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
 
-    def __init__(self, *args, departments, all_label=_("全部部门"), **kwargs):
+    def __init__(self, *args, departments, today: date, all_label=_("全部部门"), **kwargs):
         super().__init__(*args, **kwargs)
         choices = [(d.pk, d.name) for d in departments]
         self.fields["department"].choices = [("", all_label), *choices] if all_label else choices
-
-    def clean_month(self):
-        value = (self.cleaned_data.get("month") or "").strip()
-        if not value:
-            return None
-        try:
-            return deadlines.parse_month_key(value)
-        except ValueError:
-            raise forms.ValidationError(_("月份格式应为 2026-11。")) from None
+        self.fields["month"].set_months(today)
+        _style_filters(self, "")

@@ -211,13 +211,16 @@ class TraceDeadlineSettings(models.Model):
     monthly_record_grace_days = models.PositiveSmallIntegerField(
         _("月纪实宽限天数"), default=0, validators=[MaxValueValidator(15)],
         help_text=_("0 表示当月最后一天 24:00 截止；n 表示顺延至次月第 n 天 24:00。"))
+    tracking_start = models.DateField(
+        _("纪实起始日期"), null=True, blank=True,
+        help_text=_("本单位开始填报纪实的日期；此前截止的纪实不计应报、缺报。留空表示从年初起计。"))
     reminder_lead_hours = models.PositiveSmallIntegerField(
         _("提前提醒（小时）"), default=24, validators=[MinValueValidator(1), MaxValueValidator(168)],
         help_text=_("截止前多少小时提醒尚未填报的人员。"))
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     RULE_FIELDS = ["weekly_plan_weekday", "weekly_plan_time", "weekly_summary_weekday", "weekly_summary_time",
-                   "monthly_plan_grace_days", "monthly_record_grace_days"]
+                   "monthly_plan_grace_days", "monthly_record_grace_days", "tracking_start"]
 
     class Meta:
         verbose_name = _("纪实时限设置")

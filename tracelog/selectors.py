@@ -127,7 +127,7 @@ def entry_detail(pk: int) -> TraceEntry:
 def own_entries(person_id: int) -> QuerySet[TraceEntry]:
     return (TraceEntry.objects.filter(person_id=person_id).defer("content")
             .annotate(evidence_count=Count("evidence", distinct=True), content_head=Substr("content", 1, 100))
-            .order_by("-period_year", "-period_month", "-period_key", "kind"))
+            .order_by("-due_at", "-id"))
 
 
 @dataclass

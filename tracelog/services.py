@@ -83,7 +83,7 @@ def entry_save(*, user, content: str, entry: TraceEntry | None = None, kind: str
         if entry is None:
             entry = _entry_create(user=user, kind=kind, period_key=period_key, content=content, now=now)
         else:
-            entry = TraceEntry.objects.select_for_update().select_related("person").get(pk=entry.pk)
+            entry = TraceEntry.objects.select_for_update(of=("self",)).select_related("person").get(pk=entry.pk)
             _require(user, "tracelog.entry.write", entry)
             if entry.status not in EDITABLE_STATUSES:
                 raise StateError(_("该纪实已提交，不能修改；如需修改，请部门负责人退回。"))
@@ -144,7 +144,7 @@ def entry_submit(*, user, entry: TraceEntry, now: datetime | None = None) -> Tra
     """File a draft, or file again an entry returned for rework."""
     _require(user, "tracelog.entry.write", entry)
     with transaction.atomic():
-        entry = TraceEntry.objects.select_for_update().select_related("person").get(pk=entry.pk)
+        entry = TraceEntry.objects.select_for_update(of=("self",)).select_related("person").get(pk=entry.pk)
         return _submit(user=user, entry=entry, now=now or timezone.now())
 
 
@@ -171,7 +171,7 @@ def _submit(*, user, entry: TraceEntry, now: datetime) -> TraceEntry:
     if action == "tracelog.entry.resubmit":
         head = entry.department.head if entry.department.head_id else None
         if head is not None and head.pk != entry.person_id:
-            _notify(head.user, _("%(name)s 已修改并重新提交%(title)s，请批阅。") % {
+            _notify(head.user, _("%(name)s已修改并重新提交%(title)s，请批阅。") % {
                 "name": entry.person.name, "title": _title(entry)}, reverse("tracelog:entry_detail", args=[entry.pk]))
     return entry
 
@@ -180,7 +180,7 @@ def _submit(*, user, entry: TraceEntry, now: datetime) -> TraceEntry:
 
 def _reviewable(user, entry: TraceEntry) -> TraceEntry:
     _require(user, "tracelog.entry.review", entry)
-    entry = TraceEntry.objects.select_for_update().select_related("person", "person__user").get(pk=entry.pk)
+    entry = TraceEntry.objects.select_for_update(of=("self",)).select_related("person", "person__user").get(pk=entry.pk)
     _ensure_month_open(entry)
     if entry.status not in (EntryStatus.SUBMITTED, EntryStatus.REVIEWED):
         raise StateError(_("只能批阅已提交的纪实。"))
@@ -207,7 +207,7 @@ def entry_review_comment(*, user, entry: TraceEntry, text: str) -> EntryReview:
         entry.status = EntryStatus.REVIEWED
         entry.save(update_fields=["status", "updated_at"])
         audit.record("tracelog.entry.review", actor=user, obj=entry, old=old, new={**_state(entry), "comment": text})
-        _notify(entry.person.user, _("%(name)s 批阅了您的%(title)s。") % {
+        _notify(entry.person.user, _("%(name)s批阅了您的%(title)s。") % {
             "name": review.reviewer_name, "title": _title(entry)}, reverse("tracelog:entry_detail", args=[entry.pk]))
     return review
 
@@ -227,7 +227,7 @@ def entry_return(*, user, entry: TraceEntry, reason: str) -> EntryReview:
         entry.status = EntryStatus.RETURNED
         entry.save(update_fields=["status", "updated_at"])
         audit.record("tracelog.entry.return", actor=user, obj=entry, old=old, new=_state(entry), reason=reason)
-        _notify(entry.person.user, _("%(name)s 退回了您的%(title)s：%(reason)s 请修改后重新提交。") % {
+        _notify(entry.person.user, _("%(name)s退回了您的%(title)s，请修改后重新提交。退回原因：%(reason)s") % {
             "name": review.reviewer_name, "title": _title(entry), "reason": reason},
             reverse("tracelog:entry_detail", args=[entry.pk]))
     return review
@@ -300,8 +300,8 @@ def deadline_settings_update(*, user, organisation: Organisation, values: dict, 
         settings, created = TraceDeadlineSettings.objects.select_for_update().get_or_create(organisation=organisation)
         fields = [*TraceDeadlineSettings.RULE_FIELDS, "reminder_lead_hours"]
         old = {name: getattr(settings, name) for name in fields}
-        for name in fields:
-            setattr(settings, name, values[name])
+        for name in fields:  # a field left out keeps its value
+            setattr(settings, name, values.get(name, getattr(settings, name)))
         new = {name: getattr(settings, name) for name in fields}
         changed = [name for name in fields if old[name] != new[name]]
         if not changed and not created:

@@ -103,6 +103,10 @@ def _saved_message(entry: TraceEntry) -> str:
     title = labels.slot_title(entry.kind, entry.period_key)
     if entry.status == EntryStatus.DRAFT:
         return _("%(title)s 已保存为草稿，提交后才计入报送。") % {"title": title}
+    if entry.status == EntryStatus.RETURNED:
+        return _("%(title)s 已保存，修改完成后请重新提交。") % {"title": title}
+    if entry.resubmissions:
+        return _("%(title)s 已修改并重新提交，等待部门负责人批阅。") % {"title": title}
     late = labels.lateness_label(entry.lateness)
     return (_("%(title)s 已提交（%(late)s）。") % {"title": title, "late": late} if late
             else _("%(title)s 已按时提交。") % {"title": title})
@@ -247,7 +251,7 @@ def entry_list(request):
         data["month"] = timezone.localdate().strftime("%Y-%m")
     if "department" not in data and len(departments) > 1 and actor.department_id:
         data["department"] = str(actor.department_id)
-    form = EntryFilterForm(data, departments=departments, people=people)
+    form = EntryFilterForm(data, departments=departments, people=people, today=timezone.localdate())
     filters = form.cleaned_data if form.is_valid() else {}
     month = filters.get("month")
     entries = selectors.entry_list(request.user, organisation, selectors.EntryFilters(
@@ -264,7 +268,8 @@ def entry_list(request):
 # ---------------------------------------------------------------- missing filings and statistics
 
 def _month_department_form(request, departments, *, all_label):
-    form = MonthDepartmentForm(request.GET or None, departments=departments, all_label=all_label)
+    form = MonthDepartmentForm(request.GET or None, departments=departments, all_label=all_label,
+                               today=timezone.localdate())
     cleaned = form.cleaned_data if form.is_valid() else {}
     department_id = cleaned.get("department")
     chosen = [d for d in departments if d.pk == department_id] if department_id else departments
@@ -288,7 +293,7 @@ def missing(request):
             .filter(department__in=chosen))
     return render(request, "tracelog/missing.html", {
         "form": form, "rows": rows, "late_entries": late, "year": year, "month": month, "departments": chosen,
-        "month_value": f"{year}-{month:02d}", "can_manage": is_office})
+        "can_manage": is_office})
 
 
 def _statistics(request):

@@ -52,6 +52,7 @@ def _targets(world, year):
         "indicators:indicator_delete": ({"year_pk": year.pk, "pk": other_leaf.pk}, set()),
         "indicators:plan_copy": ({"year_pk": year.pk}, set()),
         "indicators:score_entry": ({"year_pk": year.pk}, {"office"}),
+        "indicators:common_score_entry": ({"year_pk": year.pk}, {"office"}),
         "indicators:plan_export": ({"year_pk": year.pk}, {"office", "leader"}),
         "indicators:plan_import": ({"year_pk": year.pk}, {"office"}),
         "indicators:weights_edit": ({"year_pk": year.pk, "pk": other_leaf.pk}, {"office"}),

@@ -119,3 +119,20 @@ def test_civil_servant_opens_own_person_table(client, world, year, plan):
     text = response.content.decode()
     assert "一人一表" in text and "登记效率" in text and "100%" in text
     assert client.get(f"/indicators/{year.pk}/people/{world.colleague.pk}/").status_code == 403
+
+
+def test_common_score_page_saves_the_whole_department_or_nothing(client, world, year, plan):
+    from indicators.models import CommonScore
+
+    client.force_login(world.users["office"])
+    url = f"/indicators/{year.pk}/common-scores/?department={world.department.pk}"
+    page = client.get(url).content.decode()
+    assert "工作纪律" in page and "严重违纪" in page and "陈局长" not in page
+    common, veto = plan["common"].pk, plan["veto"].pk
+    response = client.post(url, {f"v_{world.staff.pk}_{common}": "9.5", f"v_{world.colleague.pk}_{veto}": "2"})
+    assert "否决指标只能填 0（未否决）或 1（否决）" in response.content.decode()
+    assert not CommonScore.objects.exists()
+    response = client.post(url, {f"v_{world.staff.pk}_{common}": "9.5", f"v_{world.colleague.pk}_{veto}": "1"})
+    assert response.status_code == 302
+    assert {(c.person.staff_id, c.indicator.code): c.value for c in CommonScore.objects.all()} == {
+        ("1002", "C1"): D("9.5"), ("1003", "C9"): D("1")}

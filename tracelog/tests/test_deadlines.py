@@ -260,3 +260,15 @@ def test_titles_read_as_offices_write_them(kind, key, text):
 ])
 def test_chinese_datetimes(moment, text):
     assert labels.cn_datetime(at(moment)) == text
+
+
+def test_nothing_due_before_the_tracking_start_is_owed():
+    rules = DeadlineRules(tracking_start=date(2026, 11, 16))
+    slots = deadlines.slots_of_month(2026, 11, rules)
+    # week 47's plan is due at 12:00 on the start day itself: it is owed
+    assert [(s.kind, s.key) for s in slots] == [
+        (WEEKLY_PLAN, "2026-W47"), (WEEKLY_SUMMARY, "2026-W47"), (WEEKLY_PLAN, "2026-W48"),
+        (WEEKLY_SUMMARY, "2026-W48"), (MONTHLY_PLAN, "2026-11"), (MONTHLY_RECORD, "2026-11")]
+    assert deadlines.slots_of_month(2026, 10, rules) == []
+    found = deadlines.missing_filings(person_ids=[1], slots=slots, filed=set(), now=at("2026-11-17 09:00"))
+    assert [(m.slot.kind, m.slot.key) for m in found] == [(WEEKLY_PLAN, "2026-W47")]

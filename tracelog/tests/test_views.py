@@ -208,6 +208,14 @@ def test_statistics_and_their_export(client, world, year2026):
     assert AuditEvent.objects.filter(action="tracelog.statistics.export").exists()
 
 
+def test_statistics_start_at_the_tracking_start(client, world, year2026):
+    TraceDeadlineSettings.objects.create(organisation=world.organisation, tracking_start="2026-11-01")
+    client.force_login(world.users["head"])
+    with freeze_time(at("2026-11-12 09:00")):
+        body = page(client, "tracelog:statistics", year=2026)
+    assert "11月</th>" in body and "10月</th>" not in body and "1月</th>" not in body
+
+
 def test_the_office_changes_deadlines_on_its_page(client, world):
     client.force_login(world.users["office"])
     url = reverse("tracelog:deadline_settings")
