@@ -148,3 +148,21 @@ class SpreadsheetUploadForm(forms.Form):
         if head != b"PK\x03\x04":
             raise forms.ValidationError(_("文件内容不是有效的 Excel 工作簿。"))
         return upload
+
+
+class EvidenceUploadForm(forms.Form):
+    """A data file from a business system: .xlsx or .csv, at most 20 MB."""
+
+    file = forms.FileField(label=_("文件（.xlsx 或 .csv）"))
+
+    def __init__(self, *args, extensions=(".xlsx", ".csv"), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.extensions = extensions
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(self.extensions):
+            raise forms.ValidationError(_("只接受 %(ext)s 文件。") % {"ext": " / ".join(self.extensions)})
+        if upload.size > 20 * 1024 * 1024:
+            raise forms.ValidationError(_("文件不能超过 20 MB。"))
+        return upload

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from appraisal.models import Department
 
 from .models import Indicator
+from .params_text import parse_params, render_params
 
 
 def standard_choices():
@@ -17,6 +18,9 @@ def standard_choices():
 
 
 class IndicatorForm(forms.ModelForm):
+    standard_params_text = forms.CharField(
+        label=_("计分参数"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("每行一个“参数=值”，如：目标值（%）=95；级别分值写作 国家级:5、省级:3"))
     reason = forms.CharField(label=_("修改原因"), required=False, max_length=500)
 
     class Meta:
@@ -36,6 +40,22 @@ class IndicatorForm(forms.ModelForm):
         self.fields["category"].required = False
         self.fields["category"].help_text = _("一级指标必填；下级指标自动沿用一级指标的类别")
         self.fields["standard_key"] = forms.ChoiceField(label=_("计分方式"), choices=standard_choices())
+        if self.instance.pk:
+            self.initial.setdefault("standard_params_text",
+                                    render_params(self.instance.standard_key, self.instance.standard_params))
+
+    def clean(self):
+        from .standards import validate_params
+
+        data = super().clean()
+        key = data.get("standard_key")
+        if key:
+            params, problems = parse_params(key, data.get("standard_params_text", ""))
+            problems = problems or validate_params(key, params)
+            for problem in problems:
+                self.add_error("standard_params_text", problem)
+            self.instance.standard_params = params
+        return data
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:year_pk>/common-scores/", views.common_score_entry, name="common_score_entry"),
     path("<int:year_pk>/export/", views.plan_export, name="plan_export"),
     path("<int:year_pk>/import/", views.plan_import, name="plan_import"),
+    path("<int:year_pk>/actuals/", views.actuals_import, name="actuals_import"),
     path("<int:year_pk>/<int:pk>/edit/", views.indicator_edit, name="indicator_edit"),
     path("<int:year_pk>/<int:pk>/delete/", views.indicator_delete, name="indicator_delete"),
     path("<int:year_pk>/<int:pk>/weights/", views.weights_edit, name="weights_edit"),

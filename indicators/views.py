@@ -293,3 +293,22 @@ def common_score_entry(request, year_pk):
     return render(request, "indicators/common_scores.html", {
         "year": year, "departments": departments, "department": department, "leaves": leaves, "grid": grid,
         "editable": year_period.state in services.SCORABLE_STATES, "year_period": year_period})
+
+
+@access.require("office.manage")
+def actuals_import(request, year_pk):
+    from appraisal.forms import EvidenceUploadForm
+
+    from . import actuals
+
+    year = _year(request, year_pk)
+    form = EvidenceUploadForm(request.POST or None, request.FILES or None, extensions=(".xlsx", ".csv"))
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        report = actuals.actuals_import(user=request.user, assessment_year=year, content=upload.read(),
+                                        filename=upload.name, dry_run=request.POST.get("dry_run") == "1")
+        if report.written:
+            messages.success(request, _("已由实际值计算并保存 %(n)d 个得分。") % {"n": len(report.rows)})
+            return redirect("indicators:tree", year_pk=year.pk)
+    return render(request, "indicators/actuals_import.html", {"form": form, "report": report, "year": year})

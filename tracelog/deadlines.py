@@ -48,11 +48,12 @@ class DeadlineRules:
     weekly_summary_time: time = time(18, 0)
     monthly_plan_grace_days: int = 0
     monthly_record_grace_days: int = 0
-    # the day the organisation started trace logs (go-live): nothing due before it is owed
+    # the day the organisation started trace logs (go-live): nothing due before it is owed. A
+    # deadline at 00:00 of that day is "24:00 of the day before" and is not owed either.
     tracking_start: date | None = None
 
     def owes(self, due: datetime) -> bool:
-        return self.tracking_start is None or due >= datetime.combine(self.tracking_start, time(0), tzinfo=SHANGHAI)
+        return self.tracking_start is None or due > datetime.combine(self.tracking_start, time(0), tzinfo=SHANGHAI)
 
 
 DEFAULT_RULES = DeadlineRules()

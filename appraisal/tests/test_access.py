@@ -55,6 +55,7 @@ def _targets(world, year):
         "indicators:common_score_entry": ({"year_pk": year.pk}, {"office"}),
         "indicators:plan_export": ({"year_pk": year.pk}, {"office", "leader"}),
         "indicators:plan_import": ({"year_pk": year.pk}, {"office"}),
+        "indicators:actuals_import": ({"year_pk": year.pk}, {"office"}),
         "indicators:weights_edit": ({"year_pk": year.pk, "pk": other_leaf.pk}, {"office"}),
         "indicators:department_table": ({"year_pk": year.pk, "department_pk": world.other_department.pk},
                                         {"outsider", "office", "leader"}),

@@ -270,5 +270,7 @@ def test_nothing_due_before_the_tracking_start_is_owed():
         (WEEKLY_PLAN, "2026-W47"), (WEEKLY_SUMMARY, "2026-W47"), (WEEKLY_PLAN, "2026-W48"),
         (WEEKLY_SUMMARY, "2026-W48"), (MONTHLY_PLAN, "2026-11"), (MONTHLY_RECORD, "2026-11")]
     assert deadlines.slots_of_month(2026, 10, rules) == []
+    # October's monthly filings are due "31 October 24:00": not owed from a start on 1 November
+    assert deadlines.slots_of_month(2026, 10, DeadlineRules(tracking_start=date(2026, 11, 1))) == []
     found = deadlines.missing_filings(person_ids=[1], slots=slots, filed=set(), now=at("2026-11-17 09:00"))
     assert [(m.slot.kind, m.slot.key) for m in found] == [(WEEKLY_PLAN, "2026-W47")]
