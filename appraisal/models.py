@@ -35,6 +35,7 @@ class Department(models.Model):
     head = models.ForeignKey("Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                              verbose_name=_("负责人"))
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
         verbose_name = _("部门")

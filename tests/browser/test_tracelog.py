@@ -91,3 +91,21 @@ def test_filing_review_return_and_revision(page, screenshot, demo):
     screenshot(page, "tracelog-revised")
     record.refresh_from_db()
     assert record.status == EntryStatus.SUBMITTED and record.resubmissions == 1 and record.evidence.count() == 1
+
+
+def test_office_changes_the_deadlines_and_reads_every_department(page, screenshot, demo):
+    login(page, "office", DEMO_PASSWORD)
+    page.locator("[data-nav='纪实统计']").click()
+    assert page.locator("#stats-department tbody tr").count() == 22
+    page.get_by_role("link", name="时限设置").click()
+    page.get_by_label("周计划截止：时间").fill("10:00")
+    page.get_by_label("修改原因").fill("按局务会决定，周计划提前至周一上午10点")
+    page.get_by_role("button", name="保存").click()
+    assert "纪实时限设置已保存" in page.content()
+    assert "10:00" in page.locator(".list-group").first.inner_text()
+    screenshot(page, "tracelog-deadline-settings")
+    page.locator("[data-nav='部门纪实']").click()
+    page.locator("#id_department").select_option(label="办公室")
+    page.get_by_role("button", name="查询").click()
+    assert page.locator("#entryTable tbody tr[data-entry]").count() > 0
+    screenshot(page, "tracelog-office-list")

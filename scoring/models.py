@@ -1,0 +1,220 @@
+"""Ballots (democratic evaluation, workload grades, 360° satisfaction) and the stored results of
+the scoring pipeline (EXCHANGE.md results sheets), so pages read figures without recomputing."""
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from appraisal.models import AssessmentYear, Department, Period, Person
+
+PEER_GRADES = [("优秀", _("优秀")), ("良好", _("良好")), ("中等", _("中等")), ("差", _("差"))]
+WORKLOAD_GRADES = [("非常大", _("非常大")), ("比较大", _("比较大")), ("一般", _("一般")), ("较小", _("较小")),
+                   ("非常小", _("非常小"))]
+SATISFACTION_GRADES = [("优", _("优")), ("良", _("良")), ("中", _("中")), ("差", _("差"))]
+SATISFACTION_GROUPS = [("主要领导", _("主要领导")), ("分管领导", _("分管领导")), ("机关部门", _("机关部门")),
+                       ("县区局和直属单位", _("县区局和直属单位")), ("基层分局", _("基层分局")),
+                       ("社会各界代表", _("社会各界代表"))]
+EXTERNAL_GROUPS = ("县区局和直属单位", "基层分局", "社会各界代表")
+
+
+class PeerRating(models.Model):
+    """民主测评: one colleague's grade of another for one month. The rater is kept only so that the
+    rater can change the own ballot and the audit role can trace it; no page shows it."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="peer_ratings")
+    rater = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    ratee = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="peer_ratings_received")
+    grade = models.CharField(_("等次"), max_length=4, choices=PEER_GRADES)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("民主测评")
+        verbose_name_plural = _("民主测评")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "rater", "ratee"], name="peer_rating_once"),
+            models.CheckConstraint(condition=~models.Q(rater=models.F("ratee")), name="peer_rating_not_self"),
+        ]
+
+
+class WorkloadGrade(models.Model):
+    """工作量系数: the head's grade of a member's workload for one month."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="workload_grades")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="workload_grades")
+    grade = models.CharField(_("工作量等级"), max_length=4, choices=WORKLOAD_GRADES)
+    published = models.BooleanField(_("已公布"), default=False)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("工作量等级")
+        verbose_name_plural = _("工作量等级")
+        constraints = [models.UniqueConstraint(fields=["period", "person"], name="workload_once")]
+
+
+class SatisfactionEvaluation(models.Model):
+    """A half-year 360° evaluation opened by the office."""
+
+    period = models.OneToOneField(Period, on_delete=models.CASCADE, related_name="satisfaction_evaluation")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closes_at = models.DateTimeField(_("截止时间"))
+    closed = models.BooleanField(_("已结束"), default=False)
+
+    class Meta:
+        verbose_name = _("满意度测评")
+        verbose_name_plural = _("满意度测评")
+
+
+class SatisfactionRater(models.Model):
+    """A rater of a 360° evaluation: an account (internal groups) or a single-use link (external)."""
+
+    evaluation = models.ForeignKey(SatisfactionEvaluation, on_delete=models.CASCADE, related_name="raters")
+    group = models.CharField(_("评价主体类别"), max_length=10, choices=SATISFACTION_GROUPS)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="+")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                                   help_text=_("机关部门组的评价人所在部门：不评本部门"))
+    label = models.CharField(_("评价人"), max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    expires_at = models.DateTimeField(_("链接有效期"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("满意度评价人")
+        verbose_name_plural = _("满意度评价人")
+        constraints = [models.UniqueConstraint(fields=["evaluation", "user"], condition=models.Q(user__isnull=False),
+                                               name="satisfaction_rater_user_once")]
+
+
+class SatisfactionRating(models.Model):
+    """满意度测评: one rater's grade of one department for one half."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="satisfaction_ratings")
+    group = models.CharField(_("评价主体类别"), max_length=10, choices=SATISFACTION_GROUPS)
+    rater = models.ForeignKey(SatisfactionRater, on_delete=models.CASCADE, null=True, blank=True,
+                              related_name="ratings")
+    rater_label = models.CharField(_("评价人"), max_length=100, blank=True)
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="satisfaction_ratings")
+    grade = models.CharField(_("等次"), max_length=2, choices=SATISFACTION_GRADES)
+
+    class Meta:
+        verbose_name = _("满意度评分")
+        verbose_name_plural = _("满意度评分")
+        constraints = [models.UniqueConstraint(fields=["rater", "department"], condition=models.Q(rater__isnull=False),
+                                               name="satisfaction_rating_once")]
+
+
+def figure(verbose_name):
+    return models.DecimalField(verbose_name, max_digits=8, decimal_places=2, null=True, blank=True)
+
+
+class MonthlyResult(models.Model):
+    assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="monthly_results")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    month = models.PositiveSmallIntegerField(_("月份"))
+    responsibility_rate = figure(_("责任得分率"))
+    workload_coefficient = models.DecimalField(_("工作量系数"), max_digits=4, decimal_places=2)
+    peer_score = figure(_("民主测评得分"))
+    monthly_score = models.DecimalField(_("月度得分"), max_digits=8, decimal_places=2)
+    monthly_grade = models.CharField(_("月度等次"), max_length=4)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment_year", "person", "month"],
+                                               name="monthly_result_key")]
+
+
+class DepartmentHalfResult(models.Model):
+    assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="half_results")
+    half = models.CharField(_("半年"), max_length=4)
+    business_rate = figure(_("业务类得分率"))
+    management_rate = figure(_("管理类得分率"))
+    satisfaction_score = figure(_("满意度得分"))
+    half_score = figure(_("部门半年得分"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment_year", "department", "half"],
+                                               name="department_half_result_key")]
+
+
+class PersonHalfResult(models.Model):
+    assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="half_results")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    half = models.CharField(_("半年"), max_length=4)
+    responsibility_rate = figure(_("责任得分率"))
+    half_score = models.DecimalField(_("半年得分"), max_digits=8, decimal_places=2)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment_year", "person", "half"],
+                                               name="person_half_result_key")]
+
+
+class AnnualResult(models.Model):
+    assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="annual_results")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    monthly_average = figure(_("月度平均"))
+    half_average = figure(_("半年平均"))
+    common_score = figure(_("共同类得分"))
+    vetoed = models.BooleanField(_("一票否决"), default=False)
+    annual_score = figure(_("年度得分"))
+    department_rank = models.PositiveIntegerField(_("部门内排名"), null=True, blank=True)
+    grade = models.CharField(_("等次"), max_length=6)
+    bonus_coefficient = figure(_("奖金系数"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment_year", "person"], name="annual_result_key")]
+
+
+class DepartmentAnnualResult(models.Model):
+    assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="annual_results")
+    annual_score = figure(_("年度得分"))
+    overall_rank = models.PositiveIntegerField(_("总排名"), null=True, blank=True)
+    group_rank = models.PositiveIntegerField(_("组内排名"), null=True, blank=True)
+    advanced = models.BooleanField(_("先进单位"), default=False)
+    excellent_quota = models.PositiveIntegerField(_("优秀名额"), default=0)
+    remark = models.CharField(_("备注"), max_length=40, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment_year", "department"],
+                                               name="department_annual_result_key")]
+
+
+class RewardResult(models.Model):
+    assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="rewards")
+    reward_type = models.CharField(_("奖励类型"), max_length=8)
+    amount = models.DecimalField(_("金额"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment_year", "person", "reward_type"],
+                                               name="reward_result_key")]
+
+
+class ScoringJob(models.Model):
+    """One run of the pipeline for an organisation-year, with its progress for the office page."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("计算中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="scoring_jobs")
+    state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.PENDING)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    stage = models.CharField(_("阶段"), max_length=40, blank=True)
+    message = models.TextField(_("说明"), blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("计分任务")
+        verbose_name_plural = _("计分任务")
+        ordering = ["-id"]
