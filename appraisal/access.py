@@ -155,6 +155,18 @@ def _reviews_trace_entry(actor: Actor, entry) -> bool:
     return entry.department_id in actor.headed_department_ids and entry.person_id != actor.person_id
 
 
+def _rates_satisfaction(actor: Actor, rater) -> bool:
+    """An internal 360° rater reaches the own ballots only. The view-level question: is this
+    account a rater of an evaluation that is still running?"""
+    if actor.user_id is None or actor.has(*ADMIN_ROLES):
+        return False
+    if rater is None:
+        from scoring.models import SatisfactionRater
+
+        return SatisfactionRater.objects.filter(user_id=actor.user_id, evaluation__closed=False).exists()
+    return rater.user_id is not None and rater.user_id == actor.user_id
+
+
 # rule name -> predicate(actor, obj). Administrators' roles grant none of the appraisal rules.
 RULES: dict[str, Callable[[Actor, object], bool]] = {
     "authenticated": lambda a, o: a.user_id is not None,
@@ -170,6 +182,12 @@ RULES: dict[str, Callable[[Actor, object], bool]] = {
     "tracelog.entry.review": _reviews_trace_entry,
     # filing statistics and missing-filing lists: a department's head, or the office
     "tracelog.statistics": lambda a, o: _office_of(a, o) or _head_of(a, o),
+    # ballots (scoring/ballots.py): a department's aggregated democratic evaluation; workload grades
+    "department.results": lambda a, o: _office_of(a, o) or _leader_of(a, o) or _head_of(a, o),
+    "workload.set": lambda a, o: _office_of(a, o) or _head_of(a, o),
+    "satisfaction.rate": _rates_satisfaction,
+    # the scoring pages' entry: every participant, and a 局领导 without a role who rates in the 360°
+    "scoring.enter": lambda a, o: a.has(STAFF, HEAD, Role.OFFICE, Role.LEADER) or _rates_satisfaction(a, None),
     "accounts.manage": lambda a, o: a.has(Role.SYSADMIN),
     "roles.manage": lambda a, o: a.has(Role.SECADMIN),
     "audit.read": lambda a, o: a.has(Role.AUDITOR),

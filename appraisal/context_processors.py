@@ -13,7 +13,8 @@ NAVIGATION = [
     (_("部门"), _("人员"), "person_list", "office.or_leader", "people"),
     (_("纪实"), _("我的纪实"), "tracelog:mine", "tracelog.entry.write", "journal-check"),
     (_("纪实"), _("部门纪实"), "tracelog:entry_list", "tracelog.entry.read", "journal-richtext"),
-    (_("纪实"), _("纪实统计"), "tracelog:statistics", "tracelog.statistics", "bar-chart-line"),
+    # one entry: the scoring pages carry their own tabs (民主测评, 工作量等级, 满意度测评 …) by role
+    (_("测评"), _("测评"), "scoring:home", "scoring.enter", "clipboard-check"),
     (_("考核办"), _("考核年度与周期"), "year_list", "office.or_leader", "calendar3"),
     (_("考核办"), _("指标体系"), "indicators:home", "office.or_leader", "diagram-2"),
     (_("考核办"), _("导入人员"), "roster_import_people", "office.manage", "upload"),

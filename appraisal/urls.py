@@ -29,6 +29,7 @@ urlpatterns = [
     path("audit/", administration.audit_log, name="audit_log"),
     path("indicators/", include("indicators.urls")),
     path("tracelog/", include("tracelog.urls")),
+    path("scoring/", include("scoring.urls")),
     path("admin/", admin_site.urls),
 ]
 

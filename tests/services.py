@@ -37,13 +37,15 @@ def test_database_url() -> str:
 
 
 @contextmanager
-def celery_worker():
-    """Start a real worker process against the test database; yield the queue it consumes."""
-    queue = f"test-{uuid.uuid4().hex[:8]}"
+def celery_worker(queue: str | None = None):
+    """Start a real worker process against the test database; yield the queue it consumes
+    (a queue of its own unless one is named, e.g. Celery's default "celery")."""
+    queue = queue or f"test-{uuid.uuid4().hex[:8]}"
     env = dict(os.environ, DATABASE_URL=test_database_url(), DJANGO_SETTINGS_MODULE="appraisal.settings.test")
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "appraisal", "worker", "--pool=solo", "--loglevel=WARNING",
-         "-Q", queue, "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"{queue}@%h"],
+         "-Q", queue, "--without-gossip", "--without-mingle", "--without-heartbeat",
+         "-n", f"{queue}-{uuid.uuid4().hex[:6]}@%h"],
         env=env, cwd=settings.BASE_DIR, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         from appraisal.celery import app
@@ -52,8 +54,8 @@ def celery_worker():
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise RuntimeError("celery worker exited: " + process.stdout.read().decode(errors="replace"))
-            replies = app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=1.0)
-            if replies:
+            replies = app.control.ping(timeout=1.0)
+            if any(name.startswith(f"{queue}-") for reply in replies for name in reply):
                 break
         else:
             raise RuntimeError("celery worker did not start within 60 s")

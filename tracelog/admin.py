@@ -10,12 +10,14 @@ from appraisal.models import Role
 from .models import EntryReview, Evidence, TraceDeadlineSettings, TraceEntry
 
 
-class EntryReviewInline(admin.TabularInline):
-    model = EntryReview
-    fields = ("created_at", "reviewer_name", "action", "text")
-    readonly_fields = fields
+class ReadOnlyInline(admin.TabularInline):
+    """Shown to the office with its entry, by role like the rest of the admin; never changed."""
+
     extra = 0
     can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return access.actor_for(request.user).has(Role.OFFICE)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -23,20 +25,21 @@ class EntryReviewInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
 
-class EvidenceInline(admin.TabularInline):
+
+class EntryReviewInline(ReadOnlyInline):
+    model = EntryReview
+    fields = ("created_at", "reviewer_name", "action", "text")
+    readonly_fields = fields
+
+
+class EvidenceInline(ReadOnlyInline):
     model = Evidence
     # the file field itself is left out: evidence is downloaded through the access-checked view
     fields = ("original_name", "file_type", "size", "sha256", "uploaded_at")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class TraceEntryAdmin(ReadOnlyAdmin):

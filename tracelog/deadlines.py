@@ -21,7 +21,6 @@ A filing exactly at its deadline is on time.
 """
 from __future__ import annotations
 
-import calendar
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta

@@ -3,6 +3,8 @@
 DATABASE_URL and REDIS_URL still come from the environment, so CI runs this suite on
 PostgreSQL with a real Celery worker by setting them.
 """
+from pathlib import Path
+
 from .base import *  # noqa: F401,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -10,3 +12,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Evidence files written by tests go to a temporary folder, not the working tree.
+import tempfile  # noqa: E402
+
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="appraisal-test-private-"))

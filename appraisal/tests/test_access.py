@@ -10,8 +10,9 @@ from indicators.models import Indicator
 ROLES = ["anonymous", "staff", "head", "outsider", "office", "leader", "sysadmin", "secadmin", "auditor"]
 
 
-# The admin checks roles itself; tracelog/tests/test_access.py walks the tracelog URLs.
-SEPARATELY_WALKED = {"admin", "tracelog"}
+# The admin checks roles itself; tracelog/tests/test_access.py walks the tracelog URLs and
+# scoring/tests/test_access.py the scoring URLs.
+SEPARATELY_WALKED = {"admin", "tracelog", "scoring"}
 
 
 def _patterns(resolver=None, namespace=""):

@@ -2,6 +2,7 @@
 a PDF; the head returns the record with a reason; the author sees the notice, revises and files
 it again; the head's lists and statistics render. Screenshots in test-artifacts/screenshots."""
 import pytest
+from playwright.sync_api import expect
 
 from appraisal.demo import DEMO_PASSWORD, load_demo
 from appraisal.models import Person
@@ -37,8 +38,8 @@ def test_filing_review_return_and_revision(page, screenshot, demo):
     page.get_by_label("内容").fill("本周重点工作：\n1. 审核企业设立登记申请 30 件\n2. 配合开展年报抽查\n\n需协调事项：无。")
     page.get_by_role("button", name="提交").click()
     page.wait_for_url("**/tracelog/entries/*/")
-    assert page.locator("#entryStatus [data-status='submitted']").is_visible()
-    assert page.locator(".entry-content ol li").count() == 2
+    expect(page.locator("#entryStatus [data-status='submitted']")).to_be_visible()
+    expect(page.locator(".entry-content ol li")).to_have_count(2)
     screenshot(page, "tracelog-weekly-plan-filed")
 
     # this month's record with a PDF
@@ -50,7 +51,7 @@ def test_filing_review_return_and_revision(page, screenshot, demo):
     screenshot(page, "tracelog-monthly-record-form")
     page.get_by_role("button", name="提交").click()
     page.wait_for_url("**/tracelog/entries/*/")
-    assert page.locator("#evidenceList").get_by_role("link", name="本月工作台账.pdf").is_visible()
+    expect(page.locator("#evidenceList").get_by_role("link", name="本月工作台账.pdf")).to_be_visible()
     record = TraceEntry.objects.filter(person=staff, kind="monthly_record").latest("created_at")
     assert record.status == EntryStatus.SUBMITTED and record.evidence.count() == 1
     screenshot(page, "tracelog-monthly-record-filed")
@@ -63,31 +64,34 @@ def test_filing_review_return_and_revision(page, screenshot, demo):
     page.locator(f"tr[data-entry='{record.pk}']").get_by_role("link").click()
     page.get_by_label("退回原因").fill("请补充走访企业的名称和发现的问题。")
     page.get_by_role("button", name="退回修改").click()
-    assert "已退回修改" in page.content()
-    assert page.locator("#entryStatus [data-status='returned']").is_visible()
+    expect(page.locator(".alert-success")).to_contain_text("已退回修改")
+    expect(page.locator("#entryStatus [data-status='returned']")).to_be_visible()
     screenshot(page, "tracelog-returned-by-head")
-    page.locator("[data-nav='纪实统计']").click()
-    assert page.locator("#stats-person").is_visible()
+    page.locator("[data-nav='部门纪实']").click()
+    page.get_by_role("link", name="纪实统计").click()
+    expect(page.locator("#stats-person")).to_be_visible()
     screenshot(page, "tracelog-statistics")
     page.get_by_role("link", name="缺报与逾期").click()
+    expect(page.locator("#missingTable")).to_be_visible()
     screenshot(page, "tracelog-missing")
     logout(page)
 
     # the author sees the notice, revises and files again
     login(page, "staff", DEMO_PASSWORD)
-    assert page.locator("#notificationBell [data-unread]").is_visible()
+    expect(page.locator("#notificationBell [data-unread]")).to_be_visible()
     page.locator("#notificationBell").click()
+    expect(page.locator("#notificationList")).to_be_visible()
     screenshot(page, "tracelog-notifications")
     page.locator("#notificationList li", has_text="退回").get_by_role("button", name="查看").first.click()
     page.wait_for_url(f"**/tracelog/entries/{record.pk}/")
-    assert "请补充走访企业的名称和发现的问题。" in page.locator("#reviewList").inner_text()
+    expect(page.locator("#reviewList")).to_contain_text("请补充走访企业的名称和发现的问题。")
     page.get_by_role("link", name="修改").click()
     page.get_by_label("内容").fill("本月完成的主要工作：\n- 办理企业登记 126 件\n- 走访企业 8 家：某某科技公司等，"
                                    "发现 2 户未按时公示年报，已督促整改\n\n存在问题：部分材料需补正。")
     page.get_by_role("button", name="提交").click()
     page.wait_for_url(f"**/tracelog/entries/{record.pk}/")
-    assert page.locator("#entryStatus [data-status='submitted']").is_visible()
-    assert "重报 1 次" in page.locator("#entryStatus").inner_text()
+    expect(page.locator("#entryStatus [data-status='submitted']")).to_be_visible()
+    expect(page.locator("#entryStatus")).to_contain_text("重报 1 次")
     screenshot(page, "tracelog-revised")
     record.refresh_from_db()
     assert record.status == EntryStatus.SUBMITTED and record.resubmissions == 1 and record.evidence.count() == 1
@@ -95,17 +99,19 @@ def test_filing_review_return_and_revision(page, screenshot, demo):
 
 def test_office_changes_the_deadlines_and_reads_every_department(page, screenshot, demo):
     login(page, "office", DEMO_PASSWORD)
-    page.locator("[data-nav='纪实统计']").click()
-    assert page.locator("#stats-department tbody tr").count() == 22
+    page.locator("[data-nav='部门纪实']").click()
+    page.get_by_role("link", name="纪实统计").click()
+    expect(page.locator("#stats-department tbody tr")).to_have_count(22)
     page.get_by_role("link", name="时限设置").click()
     page.get_by_label("周计划截止：时间").fill("10:00")
     page.get_by_label("修改原因").fill("按局务会决定，周计划提前至周一上午10点")
     page.get_by_role("button", name="保存").click()
-    assert "纪实时限设置已保存" in page.content()
-    assert "10:00" in page.locator(".list-group").first.inner_text()
+    expect(page.locator(".alert-success")).to_contain_text("纪实时限设置已保存")
+    expect(page.locator(".list-group").first).to_contain_text("10:00")
     screenshot(page, "tracelog-deadline-settings")
     page.locator("[data-nav='部门纪实']").click()
     page.locator("#id_department").select_option(label="办公室")
     page.get_by_role("button", name="查询").click()
-    assert page.locator("#entryTable tbody tr[data-entry]").count() > 0
+    page.wait_for_url("**department=*")
+    expect(page.locator("#entryTable tbody tr[data-entry]").first).to_contain_text("办公室")
     screenshot(page, "tracelog-office-list")

@@ -142,3 +142,17 @@ def test_a_head_sees_statistics_of_the_own_department_only(client, world, year20
     assert response.status_code == 200
     assert world.other_department.name not in page and world.outsider.name not in page
     assert world.staff.name in page
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_trace_logs_read_only_to_the_office(client, world, outsiders_entry):
+    entry, _item = outsiders_entry
+    client.force_login(world.users["office"])
+    assert client.get("/admin/tracelog/traceentry/").status_code == 200
+    page = client.get(f"/admin/tracelog/traceentry/{entry.pk}/change/")
+    assert page.status_code == 200 and "台账.pdf" in page.content.decode()
+    assert client.get("/admin/tracelog/traceentry/add/").status_code == 403
+    assert client.post(f"/admin/tracelog/traceentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.get("/admin/tracelog/tracedeadlinesettings/").status_code == 200
+    client.force_login(world.users["sysadmin"])
+    assert client.get("/admin/tracelog/traceentry/").status_code == 403

@@ -200,8 +200,8 @@ OCTOBER_2025 = deadlines.slots_of_month(2025, 10)
      [(1, MONTHLY_PLAN, "2026-12"), (1, MONTHLY_RECORD, "2026-12"),
       (2, MONTHLY_PLAN, "2026-12"), (2, MONTHLY_RECORD, "2026-12")]),
     ("2027-01-01 18:01", {(p, k, f"2026-W{w}") for p in (1, 2) for k in deadlines.WEEKLY_KINDS
-                          for w in range(49, 54)} | {(p, k, "2026-12") for p in (1, 2) for k in deadlines.MONTHLY_KINDS},
-     DECEMBER, []),
+                          for w in range(49, 54)}
+     | {(p, k, "2026-12") for p in (1, 2) for k in deadlines.MONTHLY_KINDS}, DECEMBER, []),
 ])
 def test_missing_filings(now, filed, slots, expected):
     assert NOVEMBER[4].key == "2026-W47" and NOVEMBER[4].kind == WEEKLY_PLAN

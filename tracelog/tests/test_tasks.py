@@ -2,6 +2,7 @@
 safe to run twice, silent for filed entries and locked months; registered with celery beat."""
 import pytest
 from django.core import mail
+from django.urls import reverse
 from freezegun import freeze_time
 
 from tracelog.deadlines import WEEKLY_PLAN, WEEKLY_SUMMARY
@@ -81,7 +82,7 @@ def test_the_head_gets_one_digest_a_day(world, year2026, emails):
     # last month and this month: all 12 filings of October and, of November, weeks 45 and 46
     # (plan + summary) and week 47's plan, for three people, less the one filed: 36 + 15 - 1
     assert "3 人共 50 项" in digest.text
-    assert digest.url.startswith("/tracelog/missing/")
+    assert digest.url == f"{reverse('tracelog:missing')}?department={world.department.pk}"
     assert "王科员：2026年第45周" in mail.outbox[0].body
     assert not Notification.objects.filter(recipient=world.users["outsider"]).exists()
     with freeze_time(at("2026-11-18 08:30")):

@@ -1,0 +1,148 @@
+"""SECURITY.md items 6–7 for the scoring URLs (appraisal/tests/test_access.py leaves the scoring
+namespace to this file): every URL × every role, with objects of another department, and the
+posts that must be refused."""
+from datetime import timedelta
+
+import pytest
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from appraisal import access
+from scoring import ballots
+from scoring.models import PeerRating, SatisfactionRating, WorkloadGrade
+
+from .ballot_helpers import all_departments_grades, half, month
+
+ROLES = ["anonymous", "staff", "head", "outsider", "office", "leader", "sysadmin", "secadmin", "auditor"]
+EVERYONE = {"staff", "head", "outsider", "office", "leader", "sysadmin", "secadmin", "auditor"}
+PUBLIC = {"scoring:satisfaction_link", "scoring:satisfaction_done"}
+
+
+def _scoring_patterns():
+    for entry in get_resolver().url_patterns:
+        if isinstance(entry, URLResolver) and entry.namespace == "scoring":
+            return {f"scoring:{p.name}": p.callback for p in entry.url_patterns}
+    raise AssertionError("scoring URLs are not included")
+
+
+def test_every_scoring_view_declares_a_rule():
+    patterns = _scoring_patterns()
+    assert all(access.rule_of_view(callback) is not None for callback in patterns.values())
+    assert {name for name, cb in patterns.items() if access.rule_of_view(cb) == access.PUBLIC} == PUBLIC
+
+
+@pytest.fixture
+def setting(world, year):
+    """A running 360° evaluation with "outsider" (登记处) as a 机关部门 rater and "leader" as
+    主要领导, one external link, and the other department's (登记处) objects as targets."""
+    office = world.users["office"]
+    evaluation = ballots.satisfaction_open(user=office, period=half(year), closes_at=timezone.now() + timedelta(days=3))
+    (outsider_rater,) = ballots.satisfaction_rater_add_internal(user=office, evaluation=evaluation, group="机关部门",
+                                                                accounts=[world.users["outsider"]])
+    ballots.satisfaction_rater_add_internal(user=office, evaluation=evaluation, group="主要领导",
+                                            accounts=[world.users["leader"]])
+    link = ballots.satisfaction_link_create(user=office, evaluation=evaluation, group="基层分局", label="分局甲")
+    return {"evaluation": evaluation, "rater": outsider_rater, "token": link.token, "period": month(year)}
+
+
+def _targets(world, setting):
+    """url name -> (url, roles that may GET it)."""
+    other = world.other_department.pk
+    period = setting["period"].pk
+    evaluation = setting["evaluation"].pk
+    return {
+        "scoring:home": (reverse("scoring:home"), set()),  # redirects: checked below
+        "scoring:peer_ballot": (reverse("scoring:peer_ballot"), {"staff", "head", "outsider"}),
+        "scoring:peer_results": (f"{reverse('scoring:peer_results')}?department={other}", {"office", "leader"}),
+        "scoring:workload_edit": (f"{reverse('scoring:workload_edit')}?department={other}", {"office"}),
+        "scoring:workload_publish": (reverse("scoring:workload_publish", args=[period, other]), set()),  # POST only
+        "scoring:workload_list": (f"{reverse('scoring:workload_list')}?department={other}",
+                                  {"outsider", "office", "leader"}),
+        "scoring:satisfaction_list": (reverse("scoring:satisfaction_list"), {"office"}),
+        "scoring:satisfaction_detail": (reverse("scoring:satisfaction_detail", args=[evaluation]), {"office"}),
+        "scoring:satisfaction_raters_add": (reverse("scoring:satisfaction_raters_add", args=[evaluation]), set()),
+        "scoring:satisfaction_links_create": (reverse("scoring:satisfaction_links_create", args=[evaluation]), set()),
+        "scoring:satisfaction_close": (reverse("scoring:satisfaction_close", args=[evaluation]), set()),
+        "scoring:satisfaction_mine": (reverse("scoring:satisfaction_mine"), {"outsider", "leader"}),
+        "scoring:satisfaction_ballot": (reverse("scoring:satisfaction_ballot", args=[setting["rater"].pk]),
+                                        {"outsider"}),
+    }
+
+
+@pytest.mark.django_db
+def test_every_scoring_url_for_every_role(client, world, setting):
+    targets = _targets(world, setting)
+    assert set(_scoring_patterns()) - PUBLIC == set(targets), "add the new URL to the table"
+    failures = []
+    for name, (url, allowed) in targets.items():
+        for role in ROLES:
+            client.logout()
+            if role != "anonymous":
+                client.force_login(world.users[role])
+            status = client.get(url).status_code
+            if role == "anonymous":
+                ok = status == 302
+            elif name == "scoring:home":
+                ok = status == (302 if role in {"staff", "head", "outsider", "office", "leader"} else 403)
+            elif role in allowed:
+                ok = status == 200
+            else:
+                ok = status in (403, 404, 405)
+            if not ok:
+                failures.append(f"{role} GET {url} -> {status}")
+    assert failures == []
+
+
+@pytest.mark.django_db
+def test_the_link_pages_need_no_account_and_refuse_a_wrong_token(client, world, setting):
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(world.users[role])
+        assert client.get(reverse("scoring:satisfaction_link", args=[setting["token"]])).status_code == 200
+        assert client.get(reverse("scoring:satisfaction_link", args=["wrong" + setting["token"]])).status_code == 404
+        assert client.get(reverse("scoring:satisfaction_done")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_posts_on_another_departments_ballots_are_refused(client, world, setting, year):
+    period = setting["period"]
+    attempts = [
+        # another department's colleague in a peer ballot
+        ("staff", reverse("scoring:peer_ballot"), {"period": period.pk, f"g{world.outsider.pk}": "差"}),
+        # another department's workload grades and their publication
+        ("head", reverse("scoring:workload_edit"), {"department": world.other_department.pk, "period": period.pk,
+                                                   f"w{world.outsider.pk}": "非常小"}),
+        ("head", reverse("scoring:workload_publish", args=[period.pk, world.other_department.pk]), {}),
+        ("staff", reverse("scoring:workload_edit"), {"department": world.department.pk, "period": period.pk,
+                                                    f"w{world.colleague.pk}": "非常小"}),
+        ("leader", reverse("scoring:workload_publish", args=[period.pk, world.department.pk]), {}),
+        # somebody else's 360° ballot; the office's actions by others
+        ("head", reverse("scoring:satisfaction_ballot", args=[setting["rater"].pk]),
+         all_departments_grades(world, without=world.other_department) | {"x": "1"}),
+        ("leader", reverse("scoring:satisfaction_close", args=[setting["evaluation"].pk]), {}),
+        ("head", reverse("scoring:satisfaction_links_create", args=[setting["evaluation"].pk]),
+         {"links-group": "基层分局", "links-count": 1}),
+    ]
+    for username, url, data in attempts:
+        client.force_login(world.users[username])
+        response = client.post(url, data)
+        assert response.status_code in (200, 302, 403), (username, url)
+    assert not PeerRating.objects.exists()
+    assert not WorkloadGrade.objects.exists()
+    assert not SatisfactionRating.objects.exists()
+    setting["evaluation"].refresh_from_db()
+    assert not setting["evaluation"].closed and setting["evaluation"].raters.count() == 3
+
+
+@pytest.mark.django_db
+def test_the_office_of_another_organisation_sees_nothing_of_this_one(client, world, setting):
+    from appraisal.models import Role
+    from appraisal.tests.factories import OrganisationFactory, role_user
+
+    stranger = role_user(Role.OFFICE, OrganisationFactory(code="T2"), "office-t2")
+    client.force_login(stranger)
+    assert client.get(reverse("scoring:satisfaction_detail", args=[setting["evaluation"].pk])).status_code == 404
+    response = client.get(reverse("scoring:workload_edit"), {"department": world.department.pk})
+    assert response.status_code == 404
+    assert client.post(reverse("scoring:satisfaction_close", args=[setting["evaluation"].pk])).status_code == 404

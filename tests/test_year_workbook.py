@@ -1,0 +1,236 @@
+"""The year workbook end to end through the database: import → compute → export with the management
+commands, on SQLite and (in CI's second pass) PostgreSQL; invalid workbooks change nothing."""
+import io
+import os
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from appraisal.exchange.writer import compare_results
+from appraisal.models import AssessmentYear, Period, PeriodState
+from scoring.models import AnnualResult, DepartmentAnnualResult, MonthlyResult, RewardResult
+from scoring.services import year_compute
+
+SCENARIOS = ("small-11", "edge-12", "params-13", "ties-14")
+ORG = {"small-11": "ORG11", "edge-12": "ORG12", "params-13": "ORG13", "ties-14": "ORG14"}
+
+
+def scenario_dir() -> Path:
+    for candidate in (os.environ.get("SCENARIO_DIR", ""), Path(__file__).resolve().parents[2] / "shared" / "scenarios"):
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    pytest.fail("public scenarios not found beside the repository (../shared/scenarios) nor in SCENARIO_DIR")
+
+
+def run(*args):
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command(*args, stdout=out, stderr=err)
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def pipeline_worker(django_db_setup):
+    """With REDIS_URL set (CI's second pass), compute_scores sends its job to a real worker on
+    Celery's default queue; on the embedded default the job runs eagerly and no worker is needed."""
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        yield
+        return
+    from appraisal.celery import app
+    from tests.services import celery_worker
+
+    app.control.purge()  # jobs other tests queued on commit refer to rows that are gone
+    with celery_worker(queue="celery"):
+        yield
+
+
+# transaction=True: compute_scores queues its job on commit, as in production.
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_public_scenario_through_the_database(name, tmp_path, pipeline_worker):
+    code, out, err = run("import_workbook", str(scenario_dir() / f"{name}.input.xlsx"))
+    assert code == 0, err
+    assert out.startswith("已导入 " + ORG[name])
+    code, out, err = run("compute_scores", ORG[name], "2025")
+    assert code == 0, err
+    assert "计算完成" in out
+    target = tmp_path / "results.xlsx"
+    code, out, err = run("export_results", ORG[name], "2025", str(target))
+    assert code == 0, err
+    assert compare_results(target, scenario_dir() / f"{name}.expected.xlsx") == []
+
+
+def snapshot(model):
+    fields = [f.attname for f in model._meta.concrete_fields if f.attname != "id"]
+    return sorted(model.objects.values_list(*fields))
+
+
+@pytest.mark.django_db
+def test_rerunning_and_reimporting_give_identical_results():
+    run("import_workbook", str(scenario_dir() / "edge-12.input.xlsx"))
+    year = AssessmentYear.objects.get(organisation__code="ORG12")
+    year_compute(assessment_year=year)
+    first = [snapshot(m) for m in (MonthlyResult, AnnualResult, DepartmentAnnualResult, RewardResult)]
+    year_compute(assessment_year=year)
+    assert [snapshot(m) for m in (MonthlyResult, AnnualResult, DepartmentAnnualResult, RewardResult)] == first
+    code, out, _err = run("import_workbook", str(scenario_dir() / "edge-12.input.xlsx"))
+    assert code == 0 and out.startswith("已替换 ORG12")
+    year_compute(assessment_year=year)
+    assert [snapshot(m) for m in (MonthlyResult, AnnualResult, DepartmentAnnualResult, RewardResult)] == first
+
+
+@pytest.mark.django_db
+def test_pipeline_queries_do_not_grow_with_the_organisation():
+    counts = {}
+    for name in ("small-11", "params-13"):  # 20 and 53 people
+        run("import_workbook", str(scenario_dir() / f"{name}.input.xlsx"))
+        year = AssessmentYear.objects.get(organisation__code=ORG[name])
+        with CaptureQueriesContext(connection) as context:
+            year_compute(assessment_year=year)
+        counts[name] = statements(context.captured_queries)
+    assert counts["small-11"] == counts["params-13"], counts
+
+
+def statements(queries) -> int:
+    """The number of statements, a bulk insert counting once: SQLite caps a statement at 999
+    parameters, so Django splits one bulk_create into batches there (PostgreSQL does not)."""
+    count, previous = 0, None
+    for query in queries:
+        sql = query["sql"]
+        key = sql[:sql.find("(")] if sql.startswith("INSERT") else None
+        if key is None or key != previous:
+            count += 1
+        previous = key
+    if connection.vendor == "postgresql":
+        assert count == len(queries)
+    return count
+
+
+def all_counts():
+    return {model._meta.label: model.objects.count() for model in apps.get_models()
+            if model._meta.app_label in {"appraisal", "indicators", "scoring", "rewards"}
+            and model._meta.label != "appraisal.AuditEvent"}
+
+
+@pytest.mark.django_db
+def test_locked_year_refuses_to_be_replaced():
+    run("import_workbook", str(scenario_dir() / "small-11.input.xlsx"))
+    Period.objects.filter(assessment_year__organisation__code="ORG11", kind="month", number=3).update(
+        state=PeriodState.LOCKED)
+    before = all_counts()
+    code, _out, err = run("import_workbook", str(scenario_dir() / "small-11.input.xlsx"))
+    assert code == 1 and "已有锁定的考核周期（3月）" in err
+    assert all_counts() == before
+
+
+def breaking(sheet, row, header, value):
+    def apply(book):
+        ws = book[sheet]
+        column = next(c.column for c in ws[1] if c.value == header)
+        ws.cell(row=row, column=column).value = value
+    return apply
+
+
+def removing(sheet):
+    def apply(book):
+        del book[sheet]
+    return apply
+
+
+# One broken workbook per rule of EXCHANGE.md's input table (the reader's own tests cover each rule
+# in detail); through the command each must exit 1, name where it is, and write nothing.
+BREAKERS = [
+    ("missing sheet", removing("人员"), "人员"),
+    ("scheme key unknown", breaking("单位", 2, "考核年度", "二〇二五"), "单位 / 第2行 / 考核年度"),
+    ("department group", breaking("部门", 2, "部门分组", "其他"), "部门 / 第2行 / 部门分组"),
+    ("head elsewhere", breaking("部门", 2, "负责人工号", "1007"), "部门 / 第2行 / 负责人工号"),
+    ("position", breaking("人员", 2, "职务类型", "科长"), "人员 / 第2行 / 职务类型"),
+    ("leave months", breaking("人员", 2, "请假月数", 13), "人员 / 第2行 / 请假月数"),
+    ("person department", breaking("人员", 3, "部门编码", "D99"), "人员 / 第3行 / 部门编码"),
+    ("leaf full score", breaking("指标", 8, "分值", 0), "指标 / 第8行 / 分值"),
+    ("indicator parent", breaking("指标", 5, "上级指标编码", "ZZ"), "指标 / 第5行 / 上级指标编码"),
+    ("weights sum", breaking("责任比重", 2, "比重", 10), "责任比重 / 第2行 / 比重"),
+    ("monthly score bound", breaking("月度指标得分", 2, "得分", 999), "月度指标得分 / 第2行 / 得分"),
+    ("month", breaking("月度指标得分", 2, "月份", 13), "月度指标得分 / 第2行 / 月份"),
+    ("peer grade", breaking("民主测评", 2, "等次", "极好"), "民主测评 / 第2行 / 等次"),
+    ("self rating", breaking("民主测评", 2, "被评价人工号", "1002"), "民主测评 / 第2行"),
+    ("workload grade", breaking("工作量系数", 2, "工作量等级", "超大"), "工作量系数 / 第2行 / 工作量等级"),
+    ("half", breaking("半年指标得分", 2, "半年", "全年"), "半年指标得分 / 第2行 / 半年"),
+    ("satisfaction group", breaking("满意度测评", 2, "评价主体类别", "群众"), "满意度测评 / 第2行 / 评价主体类别"),
+    ("common score", breaking("共同类得分", 2, "得分", -1), "共同类得分 / 第2行 / 得分"),
+    ("history year", breaking("历史等次", 2, "年度", 2030), "历史等次 / 第2行 / 年度"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("label, damage, where", BREAKERS, ids=[b[0] for b in BREAKERS])
+def test_invalid_workbook_exits_1_and_changes_nothing(label, damage, where, tmp_path):
+    run("import_workbook", str(scenario_dir() / "ties-14.input.xlsx"))  # an existing year to keep intact
+    before = all_counts()
+    book = openpyxl.load_workbook(scenario_dir() / "small-11.input.xlsx")
+    damage(book)
+    path = tmp_path / "bad.xlsx"
+    book.save(path)
+    code, _out, err = run("import_workbook", str(path))
+    assert code == 1
+    assert where in err, err
+    assert "未导入任何数据" in err
+    assert all_counts() == before
+    code, _out, err = run("import_workbook", str(path), "--dry-run")
+    assert code == 1
+
+
+@pytest.mark.django_db
+def test_dry_run_writes_nothing():
+    code, out, _err = run("import_workbook", str(scenario_dir() / "small-11.input.xlsx"), "--dry-run")
+    assert code == 0 and "校验通过" in out and "未写入" in out
+    assert not AssessmentYear.objects.exists()
+
+
+@pytest.mark.django_db
+def test_parent_full_score_zero_is_not_a_leaf_score(tmp_path):
+    """A parent's 分值 is only checked for a valid value (EXCHANGE.md); zero there is kept as none."""
+    book = openpyxl.load_workbook(scenario_dir() / "small-11.input.xlsx")
+    breaking("指标", 5, "分值", 0)(book)
+    path = tmp_path / "parent.xlsx"
+    book.save(path)
+    code, _out, err = run("import_workbook", str(path))
+    assert code == 0, err
+    from indicators.models import Indicator
+
+    assert Indicator.objects.get(code="C1").full_score is None
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_pipeline_job_runs_through_a_real_celery_worker(tmp_path):
+    from scoring.models import ScoringJob
+    from scoring.tasks import compute_year_task
+    from tests.services import celery_worker, require_services
+
+    require_services()
+    run("import_workbook", str(scenario_dir() / "small-11.input.xlsx"))
+    year = AssessmentYear.objects.get(organisation__code="ORG11")
+    job = ScoringJob.objects.create(assessment_year=year)
+    with celery_worker() as queue:
+        assert compute_year_task.apply_async(args=[job.pk], queue=queue).get(timeout=120) == "done"
+        # idempotent: running the same job again changes nothing
+        before = snapshot(AnnualResult)
+        second = ScoringJob.objects.create(assessment_year=year)
+        assert compute_year_task.apply_async(args=[second.pk], queue=queue).get(timeout=120) == "done"
+        assert snapshot(AnnualResult) == before
+    job.refresh_from_db()
+    assert job.state == "done" and job.progress == 100 and "年度成绩 18 行" in job.message
+    target = tmp_path / "results.xlsx"
+    assert run("export_results", "ORG11", "2025", str(target))[0] == 0
+    assert compare_results(target, scenario_dir() / "small-11.expected.xlsx") == []
