@@ -15,6 +15,8 @@ NAVIGATION = [
     (_("纪实"), _("部门纪实"), "tracelog:entry_list", "tracelog.entry.read", "journal-richtext"),
     # one entry: the scoring pages carry their own tabs (民主测评, 工作量等级, 满意度测评 …) by role
     (_("测评"), _("测评"), "scoring:home", "scoring.enter", "clipboard-check"),
+    (_("成绩"), _("我的成绩"), "results:mine", "staff.self", "bar-chart-line"),
+    (_("成绩"), _("考核结果"), "results:overview", "office.or_leader", "trophy"),
     (_("考核办"), _("考核年度与周期"), "year_list", "office.or_leader", "calendar3"),
     (_("考核办"), _("指标体系"), "indicators:home", "office.or_leader", "diagram-2"),
     (_("考核办"), _("导入人员"), "roster_import_people", "office.manage", "upload"),

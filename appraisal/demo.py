@@ -124,6 +124,17 @@ def load_demo(*, year: int | None = None) -> Organisation | None:
     from indicators.demo import load_demo_plan
 
     load_demo_plan(assessment_year)
+    from scoring.demo import load_demo_ballots
+    from scoring.services import year_compute
+
+    load_demo_ballots(assessment_year)
+    # The demo's past periods are born locked; the pipeline never rewrites locked figures, so the
+    # seed computes them while they are briefly unlocked, as the office would have over the year.
+    locked = list(Period.objects.filter(assessment_year=assessment_year, state=PeriodState.LOCKED)
+                  .values_list("pk", flat=True))
+    Period.objects.filter(pk__in=locked).update(state=PeriodState.PUBLICITY)
+    year_compute(assessment_year=assessment_year)
+    Period.objects.filter(pk__in=locked).update(state=PeriodState.LOCKED)
     from tracelog.demo import load_demo_tracelog
 
     load_demo_tracelog(organisation, year)

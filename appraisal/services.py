@@ -113,7 +113,19 @@ def period_transition(*, user, period: Period, to_state: str, reason: str = "") 
         period.save(update_fields=["state", "state_changed_at"])
         audit.record(action, actor=user, obj=period, old={"state": old_state}, new={"state": to_state}, reason=reason,
                      organisation_id=period.assessment_year.organisation_id)
+        if to_state == PeriodState.PUBLICITY:
+            _compute_for_publicity(user, period)
     return period
+
+
+def _compute_for_publicity(user, period: Period) -> None:
+    """Figures are published with the period (DOMAIN.md §8): moving to publicity queues the
+    pipeline, which runs once this transaction commits."""
+    from scoring.services import job_request
+
+    if not Period.objects.filter(assessment_year=period.assessment_year, kind=PeriodKind.YEAR,
+                                 state=PeriodState.LOCKED).exists():
+        job_request(user=user, assessment_year=period.assessment_year)
 
 
 def period_is_locked(*, assessment_year: AssessmentYear, kind: str, number: int) -> bool:

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from .admin_site import admin_site
-from .views import administration, auth, home, organisation, periods
+from .views import administration, auth, exchange, home, organisation, periods
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -20,6 +20,8 @@ urlpatterns = [
     path("roster/<str:kind>/import/", organisation.roster_import, name="roster_import"),
     path("roster/<str:kind>/export/", organisation.roster_export, name="roster_export"),
     path("years/", periods.year_list, name="year_list"),
+    path("years/workbook/", exchange.workbook_import, name="workbook_import"),
+    path("years/workbook/template/", exchange.workbook_template, name="workbook_template"),
     path("years/<int:pk>/", periods.year_detail, name="year_detail"),
     path("years/<int:pk>/scheme/", periods.scheme_edit, name="scheme_edit"),
     path("periods/<int:pk>/transition/", periods.period_transition, name="period_transition"),
@@ -30,6 +32,7 @@ urlpatterns = [
     path("indicators/", include("indicators.urls")),
     path("tracelog/", include("tracelog.urls")),
     path("scoring/", include("scoring.urls")),
+    path("results/", include("rewards.urls")),
     path("admin/", admin_site.urls),
 ]
 

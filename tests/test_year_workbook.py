@@ -234,3 +234,41 @@ def test_pipeline_job_runs_through_a_real_celery_worker(tmp_path):
     target = tmp_path / "results.xlsx"
     assert run("export_results", "ORG11", "2025", str(target))[0] == 0
     assert compare_results(target, scenario_dir() / "small-11.expected.xlsx") == []
+
+
+@pytest.mark.django_db
+def test_office_imports_a_workbook_in_the_browser_flow(client, world, tmp_path):
+    """Upload → report of every problem → nothing written; a clean upload imports. The office of
+    one organisation cannot import another organisation's year."""
+    client.force_login(world.users["office"])
+    template = client.get("/years/workbook/template/")
+    assert template.status_code == 200 and template["Content-Disposition"].startswith("attachment")
+    book = openpyxl.load_workbook(scenario_dir() / "small-11.input.xlsx")
+    breaking("人员", 2, "职务类型", "科长")(book)
+    breaking("部门", 3, "部门分组", "其他")(book)
+    bad = io.BytesIO()
+    book.save(bad)
+    bad.seek(0)
+    bad.name = "bad.xlsx"
+    text = client.post("/years/workbook/", {"file": bad}).content.decode()
+    assert "发现 2 处问题，未导入任何数据" in text
+    assert "部门 / 第3行 / 部门分组" in text and "人员 / 第2行 / 职务类型" in text
+    assert not AssessmentYear.objects.filter(organisation__code="ORG11").exists()
+    with open(scenario_dir() / "small-11.input.xlsx", "rb") as handle:
+        text = client.post("/years/workbook/", {"file": handle}, follow=True).content.decode()
+    assert "您没有导入该单位数据的权限" in text  # ORG11 is not the office's organisation
+    assert not AssessmentYear.objects.filter(organisation__code="ORG11").exists()
+
+
+@pytest.mark.django_db
+def test_office_imports_its_own_organisations_year(client, world):
+    client.force_login(world.users["office"])
+    book = openpyxl.load_workbook(scenario_dir() / "small-11.input.xlsx")
+    breaking("单位", 2, "单位编码", "T1")(book)
+    upload = io.BytesIO()
+    book.save(upload)
+    upload.seek(0)
+    upload.name = "t1.xlsx"
+    response = client.post("/years/workbook/", {"file": upload}, follow=True)
+    assert "已导入 T1 2025 年度：4 个部门，20 人" in response.content.decode()
+    assert AssessmentYear.objects.get(organisation=world.organisation, year=2025)

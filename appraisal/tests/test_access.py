@@ -11,8 +11,8 @@ ROLES = ["anonymous", "staff", "head", "outsider", "office", "leader", "sysadmin
 
 
 # The admin checks roles itself; tracelog/tests/test_access.py walks the tracelog URLs and
-# scoring/tests/test_access.py the scoring URLs.
-SEPARATELY_WALKED = {"admin", "tracelog", "scoring"}
+# scoring/tests/test_access.py the scoring URLs, rewards/tests/test_results_access.py the results URLs.
+SEPARATELY_WALKED = {"admin", "tracelog", "scoring", "results"}
 
 
 def _patterns(resolver=None, namespace=""):
@@ -75,6 +75,8 @@ def _targets(world, year):
         "roster_import": ({"kind": "people"}, {"office"}),
         "roster_export": ({"kind": "people"}, {"office", "leader"}),
         "year_list": ({}, {"office", "leader"}),
+        "workbook_import": ({}, {"office"}),
+        "workbook_template": ({}, {"office"}),
         "year_detail": ({"pk": year.pk}, {"office", "leader"}),
         "scheme_edit": ({"pk": year.pk}, {"office", "leader"}),
         "period_transition": ({"pk": period.pk}, set()),  # POST only: GET is refused for everyone

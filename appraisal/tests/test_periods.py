@@ -110,3 +110,21 @@ def test_scheme_form_refuses_invalid_values_in_chinese(client, world, year):
     assert year.scheme.values["monthly.dept_weight"] == "0.3"
     event = AuditEvent.objects.filter(action="scheme.update").get()
     assert event.new_value["monthly.peer_weight"] == "0.7"
+
+
+@pytest.mark.django_db
+def test_moving_to_publicity_queues_the_pipeline(world, year, django_capture_on_commit_callbacks):
+    from scoring.models import ScoringJob
+
+    office = world.users["office"]
+    period = month(year, 5)
+    services.period_transition(user=office, period=period, to_state=PeriodState.SCORING)
+    assert not ScoringJob.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.period_transition(user=office, period=period, to_state=PeriodState.PUBLICITY)
+    job = ScoringJob.objects.get()
+    assert job.assessment_year == year and job.requested_by == office
+    from django.conf import settings
+
+    # eager Celery ran it on commit; with a broker it waits there for a worker
+    assert job.state == ("pending" if settings.REDIS_URL else "done")
