@@ -28,7 +28,7 @@ def require_services() -> None:
         pytest.skip(message)
 
 
-def test_database_url() -> str:
+def worker_database_url() -> str:
     db = connection.settings_dict
     user = db.get("USER") or "postgres"
     host = db.get("HOST") or "127.0.0.1"
@@ -41,7 +41,7 @@ def celery_worker(queue: str | None = None):
     """Start a real worker process against the test database; yield the queue it consumes
     (a queue of its own unless one is named, e.g. Celery's default "celery")."""
     queue = queue or f"test-{uuid.uuid4().hex[:8]}"
-    env = dict(os.environ, DATABASE_URL=test_database_url(), DJANGO_SETTINGS_MODULE="appraisal.settings.test")
+    env = dict(os.environ, DATABASE_URL=worker_database_url(), DJANGO_SETTINGS_MODULE="appraisal.settings.test")
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "appraisal", "worker", "--pool=solo", "--loglevel=WARNING",
          "-Q", queue, "--without-gossip", "--without-mingle", "--without-heartbeat",
