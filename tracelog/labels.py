@@ -62,7 +62,7 @@ def kind_label(kind: str) -> str:
 
 def slot_title(kind: str, key: str) -> str:
     """e.g. 2026年第47周（11月16日—11月22日）周计划, 2026年12月月计划."""
-    return f"{period_label(kind, key)}{kind_label(kind)}"
+    return _("%(period)s%(kind)s") % {"period": period_label(kind, key), "kind": kind_label(kind)}
 
 
 def duration(delta: timedelta) -> str:
