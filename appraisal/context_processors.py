@@ -19,16 +19,11 @@ NAVIGATION = [
     (_("成绩"), _("考核结果"), "results:overview", "office.or_leader", "trophy"),
     (_("考核办"), _("考核年度与周期"), "year_list", "office.or_leader", "calendar3"),
     (_("考核办"), _("指标体系"), "indicators:home", "office.or_leader", "diagram-2"),
-    (_("考核办"), _("导入人员"), "roster_import_people", "office.manage", "upload"),
     (_("管理"), _("账号管理"), "account_list", "accounts.manage", "person-gear"),
     (_("管理"), _("角色与权限"), "role_list", "roles.manage", "shield-lock"),
     (_("管理"), _("审计日志"), "audit_log", "audit.read", "journal-text"),
     (_("管理"), _("后台管理"), "admin:index", "admin.site", "gear"),
 ]
-
-SPECIAL_URLS = {
-    "roster_import_people": lambda: reverse("roster_import", args=["people"]),
-}
 
 
 def navigation(request):
@@ -44,8 +39,6 @@ def navigation(request):
             if not actor.person_id:
                 continue
             url = reverse("person_detail", args=[actor.person_id])
-        elif url_name in SPECIAL_URLS:
-            url = SPECIAL_URLS[url_name]()
         else:
             url = reverse(url_name)
         items.append({"section": section, "label": label, "url": url, "icon": icon,

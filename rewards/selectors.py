@@ -24,6 +24,7 @@ HALVES = ("上半年", "下半年")
 HALF_NUMBER = {"上半年": 1, "下半年": 2}
 GRADES = ("优秀", "称职", "基本称职", "不称职", "不定等次")
 MONTHS = tuple(range(1, 13))
+REWARD_ORDER = {"三等功": 0, "嘉奖": 1, "后备干部": 2}
 VISIBLE_STATES = (PeriodState.PUBLICITY, PeriodState.LOCKED)
 
 
@@ -82,7 +83,7 @@ class Chart:
     ticks: list[tuple[int, float]]  # (month, x)
 
 
-def trend_chart(values: dict[int, Decimal], *, width: int = 640, height: int = 200) -> Chart | None:
+def trend_chart(values: dict[int, Decimal], *, width: int = 960, height: int = 210) -> Chart | None:
     """Monthly scores M as an SVG polyline over the twelve months, scaled to the figures' range
     (at least 60–100, widened in steps of 10 for figures outside it)."""
     if not values:
@@ -94,8 +95,10 @@ def trend_chart(values: dict[int, Decimal], *, width: int = 640, height: int = 2
     high = int(-(-high // 10) * 10)
     span = max(high - low, 1)
 
+    inset = 24  # keeps the first and last value labels clear of the axis
+
     def x_of(month: int) -> float:
-        return round(left + (right - left) * (month - 1) / 11, 1)
+        return round(left + inset + (right - left - 2 * inset) * (month - 1) / 11, 1)
 
     def y_of(value) -> float:
         return round(bottom - (bottom - top) * float(Decimal(value) - low) / span, 1)
@@ -178,8 +181,8 @@ def person_results(assessment_year: AssessmentYear, person: Person, *, all_perio
     size = None
     if seen.year:
         annual = AnnualResult.objects.filter(assessment_year=assessment_year, person=person).first()
-        rewards = list(RewardResult.objects.filter(assessment_year=assessment_year, person=person)
-                       .order_by("reward_type"))
+        rewards = sorted(RewardResult.objects.filter(assessment_year=assessment_year, person=person),
+                         key=lambda r: REWARD_ORDER.get(r.reward_type, 9))
         if annual is not None:
             size = AnnualResult.objects.filter(assessment_year=assessment_year,
                                                department_id=annual.department_id).count()
@@ -302,15 +305,16 @@ def overview(assessment_year: AssessmentYear) -> Overview:
     ordered = sorted(rows.values(), key=_overview_key)
     # departments without any figure (inactive, or created after the year) stay out of the table
     ordered = [r for r in ordered if r.annual is not None or r.half_scores or r.grade_counts or r.department.is_active]
-    rewards = list(RewardResult.objects.filter(assessment_year=assessment_year)
-                   .select_related("person__department")
-                   .order_by("reward_type", "person__department__sort_order", "person__staff_id"))
+    rewards = sorted(RewardResult.objects.filter(assessment_year=assessment_year).select_related("person__department"),
+                     key=lambda r: (REWARD_ORDER.get(r.reward_type, 9), r.person.department.sort_order
+                                    if r.person.department else 0, r.person.staff_id))
     reward_totals: dict[str, list] = defaultdict(lambda: [0, Decimal(0)])
     for r in rewards:
         reward_totals[r.reward_type][0] += 1
         reward_totals[r.reward_type][1] += r.amount
     totals = [sum(row.grade_counts.get(g, 0) for row in ordered) for g in GRADES]
-    return Overview(ordered, rewards, totals, {k: (v[0], v[1]) for k, v in reward_totals.items()},
+    return Overview(ordered, rewards, totals, {k: (reward_totals[k][0], reward_totals[k][1])
+                                               for k in sorted(reward_totals, key=lambda t: REWARD_ORDER.get(t, 9))},
                     has_results=any(r.annual is not None for r in ordered) or bool(rewards))
 
 

@@ -22,6 +22,7 @@ def _reset_connections():
 
 @pytest.fixture
 def broker_down():
+    require_services()  # before touching the app: on the embedded default Celery runs eagerly
     real = app.conf.broker_url
     app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1: a real refused connection
     _reset_connections()
