@@ -265,3 +265,19 @@ def own_satisfaction_ballots(user) -> list[SatisfactionRater]:
     return list(SatisfactionRater.objects.filter(user=user, group__in=INTERNAL_GROUPS)
                 .select_related("evaluation__period__assessment_year", "department")
                 .order_by("-evaluation__opened_at"))
+
+
+def department_evidence(rater: SatisfactionRater, department_ids: list[int]) -> dict[int, list]:
+    """The evidence the rated departments filed in the evaluation's half (DOMAIN.md §5: raters
+    read it online), per department, from one query. Drafts are not shown."""
+    from tracelog.models import Evidence
+
+    period = rater.evaluation.period
+    months = range(1, 7) if period.number == 1 else range(7, 13)
+    items: dict[int, list] = {}
+    for item in (Evidence.objects.filter(entry__department_id__in=department_ids,
+                                         entry__period_year=period.assessment_year.year,
+                                         entry__period_month__in=list(months))
+                 .exclude(entry__status="draft").select_related("entry").order_by("entry__period_month", "id")):
+        items.setdefault(item.entry.department_id, []).append(item)
+    return items

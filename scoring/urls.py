@@ -18,7 +18,11 @@ urlpatterns = [
     path("satisfaction/<int:pk>/close/", views.satisfaction_close, name="satisfaction_close"),
     path("satisfaction/ballots/", views.satisfaction_mine, name="satisfaction_mine"),
     path("satisfaction/ballots/<int:pk>/", views.satisfaction_ballot, name="satisfaction_ballot"),
+    path("satisfaction/ballots/<int:pk>/evidence/<int:evidence_pk>/", views.satisfaction_evidence,
+         name="satisfaction_evidence"),
     # external 360° raters: no account, a single-use link
     path("s/done/", views.satisfaction_done, name="satisfaction_done"),
     path("s/<str:token>/", views.satisfaction_link, name="satisfaction_link"),
+    path("s/<str:token>/evidence/<int:evidence_pk>/", views.satisfaction_link_evidence,
+         name="satisfaction_link_evidence"),
 ]

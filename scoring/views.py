@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -374,7 +375,8 @@ def _ballot_context(rater: SatisfactionRater, posted: dict[int, str], own: dict[
     organisation_id = rater.evaluation.period.assessment_year.organisation_id
     departments = ballots.ballot_departments(rater, organisation_id)
     own = own or {}
-    rows = [{"department": d, "value": posted.get(d.pk, own.get(d.pk)),
+    evidence = selectors.department_evidence(rater, [d.pk for d in departments])
+    rows = [{"department": d, "value": posted.get(d.pk, own.get(d.pk)), "evidence": evidence.get(d.pk, []),
              "missing": flag_missing and not posted.get(d.pk)} for d in departments]
     return {"rater": rater, "evaluation": rater.evaluation, "grades": SATISFACTION_GRADES, "rows": rows}
 
@@ -444,7 +446,7 @@ def satisfaction_link(request, token):
         if saved:
             return redirect("scoring:satisfaction_done")
     context = _ballot_context(rater, posted, flag_missing=missing)
-    context.update(editable=True, external=True)
+    context.update(editable=True, external=True, token=token)
     response = render(request, "scoring/satisfaction_ballot.html", context)
     # The token is in the address: never send it to another origin. ("no-referrer" would make the
     # browser post with "Origin: null", which Django's CSRF check rightly refuses.)
@@ -455,3 +457,39 @@ def satisfaction_link(request, token):
 @access.require(access.PUBLIC)
 def satisfaction_done(request):
     return render(request, "scoring/satisfaction_done.html")
+
+
+def _rated_evidence(rater: SatisfactionRater, evidence_pk: int):
+    """An evidence file this rater may open: one of a department on the ballot, from the half."""
+    from tracelog.models import Evidence
+
+    organisation_id = rater.evaluation.period.assessment_year.organisation_id
+    department_ids = [d.pk for d in ballots.ballot_departments(rater, organisation_id)]
+    allowed = selectors.department_evidence(rater, department_ids)
+    for items in allowed.values():
+        for item in items:
+            if item.pk == evidence_pk:
+                return item
+    raise Http404
+
+
+@access.require("satisfaction.rate")
+def satisfaction_evidence(request, pk, evidence_pk):
+    from tracelog.evidence import evidence_response
+
+    rater = get_object_or_404(SatisfactionRater.objects.select_related("evaluation__period__assessment_year"), pk=pk)
+    access.check(request.user, "satisfaction.rate", rater)
+    return evidence_response(_rated_evidence(rater, evidence_pk))
+
+
+@access.require(access.PUBLIC)
+def satisfaction_link_evidence(request, token, evidence_pk):
+    """External raters open evidence with the same single-use link, while it is alive."""
+    from tracelog.evidence import evidence_response
+
+    rater = selectors.link_rater(token)
+    if rater is None:
+        raise Http404
+    response = evidence_response(_rated_evidence(rater, evidence_pk))
+    response["Referrer-Policy"] = "same-origin"
+    return response

@@ -120,3 +120,19 @@ def read_upload(upload) -> bytes:
     content = upload.read(MAX_EVIDENCE_BYTES + 1)
     upload.seek(0)
     return content
+
+
+def evidence_response(item):
+    """Serve an evidence file as a download that no browser renders inline (SECURITY.md item 14).
+    Callers have checked access."""
+    from django.http import FileResponse, Http404
+
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=item.original_name, content_type=item.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +18,7 @@ from appraisal.models import Department, Person
 from appraisal.selectors import current_organisation
 
 from . import deadlines, export, labels, reminders, selectors, services
+from .evidence import evidence_response
 from .forms import (
     DeadlineSettingsForm, EntryFilterForm, EntryForm, EvidenceUploadForm, MonthDepartmentForm, ReturnForm, ReviewForm,
 )
@@ -217,16 +218,7 @@ def evidence_upload(request, pk):
 def evidence_download(request, pk):
     item = get_object_or_404(Evidence.objects.select_related("entry"), pk=pk)
     access.check(request.user, "tracelog.entry.read", item.entry)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=item.original_name,
-                            content_type=item.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return evidence_response(item)
 
 
 @require_POST

@@ -15,7 +15,7 @@ from .ballot_helpers import all_departments_grades, half, month
 
 ROLES = ["anonymous", "staff", "head", "outsider", "office", "leader", "sysadmin", "secadmin", "auditor"]
 EVERYONE = {"staff", "head", "outsider", "office", "leader", "sysadmin", "secadmin", "auditor"}
-PUBLIC = {"scoring:satisfaction_link", "scoring:satisfaction_done"}
+PUBLIC = {"scoring:satisfaction_link", "scoring:satisfaction_done", "scoring:satisfaction_link_evidence"}
 
 
 def _scoring_patterns():
@@ -66,6 +66,9 @@ def _targets(world, setting):
         "scoring:satisfaction_mine": (reverse("scoring:satisfaction_mine"), {"outsider", "leader"}),
         "scoring:satisfaction_ballot": (reverse("scoring:satisfaction_ballot", args=[setting["rater"].pk]),
                                         {"outsider"}),
+        # no such file: even the rater gets 404 (scoring/tests/test_satisfaction_evidence.py serves real ones)
+        "scoring:satisfaction_evidence": (reverse("scoring:satisfaction_evidence",
+                                                  args=[setting["rater"].pk, 999999]), set()),
     }
 
 
