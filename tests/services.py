@@ -66,3 +66,17 @@ def celery_worker(queue: str | None = None):
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@contextmanager
+def default_queue_worker():
+    """With REDIS_URL set (CI's second pass) jobs queued by the pages go to Celery's default queue:
+    run a real worker on it for the duration. On the embedded default Celery is eager: no-op."""
+    if not settings.REDIS_URL:
+        yield
+        return
+    from appraisal.celery import app
+
+    app.control.purge()  # jobs other tests queued on commit refer to rows that are gone
+    with celery_worker(queue="celery"):
+        yield

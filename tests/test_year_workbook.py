@@ -41,16 +41,9 @@ def run(*args):
 def pipeline_worker(django_db_setup):
     """With REDIS_URL set (CI's second pass), compute_scores sends its job to a real worker on
     Celery's default queue; on the embedded default the job runs eagerly and no worker is needed."""
-    from django.conf import settings
+    from tests.services import default_queue_worker
 
-    if not settings.REDIS_URL:
-        yield
-        return
-    from appraisal.celery import app
-    from tests.services import celery_worker
-
-    app.control.purge()  # jobs other tests queued on commit refer to rows that are gone
-    with celery_worker(queue="celery"):
+    with default_queue_worker():
         yield
 
 
