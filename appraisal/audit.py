@@ -142,5 +142,22 @@ def purge_expired(now=None) -> int:
     return deleted
 
 
-def decimal_str(value: Decimal | None) -> str | None:
-    return None if value is None else format(value, "f")
+def plain(value):
+    """A value as the audit log keeps it: decimals as their shortest text, related objects by name."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if hasattr(value, "pk"):
+        return str(value)
+    return value
+
+
+def snapshot(obj, fields: list[str]) -> dict:
+    return {name: plain(getattr(obj, name)) for name in fields}
+
+
+def changes(old: dict | None, new: dict) -> tuple[dict | None, dict]:
+    """The (old, new) values of the fields that differ; a creation keeps every new value."""
+    if old is None:
+        return None, new
+    keys = [key for key in new if old.get(key) != new.get(key)]
+    return {key: old.get(key) for key in keys}, {key: new[key] for key in keys}

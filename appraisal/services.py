@@ -26,18 +26,6 @@ def _require(user, rule: str, obj=None) -> None:
         raise PermissionDeniedError(_("您没有执行此操作的权限。"))
 
 
-def snapshot(obj, fields: list[str]) -> dict:
-    values = {}
-    for name in fields:
-        value = getattr(obj, name)
-        if hasattr(value, "pk"):
-            value = str(value)
-        elif isinstance(value, Decimal):
-            value = format(value, "f")
-        values[name] = value
-    return values
-
-
 # ---------------------------------------------------------------- years, schemes and periods
 
 def year_open(*, user, organisation: Organisation, year: int) -> AssessmentYear:
@@ -128,11 +116,6 @@ def _compute_for_publicity(user, period: Period) -> None:
         job_request(user=user, assessment_year=period.assessment_year)
 
 
-def period_is_locked(*, assessment_year: AssessmentYear, kind: str, number: int) -> bool:
-    return Period.objects.filter(assessment_year=assessment_year, kind=kind, number=number,
-                                 state=PeriodState.LOCKED).exists()
-
-
 # ---------------------------------------------------------------- departments and people
 
 DEPARTMENT_FIELDS = ["code", "name", "group", "head", "sort_order"]
@@ -148,12 +131,13 @@ def department_save(*, user, department: Department, reason: str = "") -> Depart
         old = None
         if department.pk:
             before = Department.objects.select_for_update().get(pk=department.pk)
-            old = snapshot(before, DEPARTMENT_FIELDS)
+            old = audit.snapshot(before, DEPARTMENT_FIELDS)
         department.save()
-        new = snapshot(department, DEPARTMENT_FIELDS)
+        new = audit.snapshot(department, DEPARTMENT_FIELDS)
         if old != new:
+            before, after = audit.changes(old, new)
             audit.record("department.create" if old is None else "department.update", actor=user, obj=department,
-                         old=_changed(old, new, side="old"), new=_changed(old, new, side="new"), reason=reason)
+                         old=before, new=after, reason=reason)
     return department
 
 
@@ -167,24 +151,17 @@ def person_save(*, user, person: Person, reason: str = "") -> Person:
         old = None
         if person.pk:
             before = Person.objects.select_for_update().get(pk=person.pk)
-            old = snapshot(before, PERSON_FIELDS)
+            old = audit.snapshot(before, PERSON_FIELDS)
             if before.department_id != person.department_id:
                 # A head who moves away no longer heads the department they left.
                 Department.objects.filter(pk=before.department_id, head=person).update(head=None)
         person.save()
-        new = snapshot(person, PERSON_FIELDS)
+        new = audit.snapshot(person, PERSON_FIELDS)
         if old != new:
+            before, after = audit.changes(old, new)
             audit.record("person.create" if old is None else "person.update", actor=user, obj=person,
-                         old=_changed(old, new, side="old"), new=_changed(old, new, side="new"), reason=reason)
+                         old=before, new=after, reason=reason)
     return person
-
-
-def _changed(old: dict | None, new: dict, *, side: str) -> dict | None:
-    if old is None:
-        return None if side == "old" else new
-    keys = [k for k in new if old.get(k) != new.get(k)]
-    source = old if side == "old" else new
-    return {k: source.get(k) for k in keys}
 
 
 def leave_set(*, user, assessment_year: AssessmentYear, person: Person, months: int, reason: str = "") -> None:

@@ -31,16 +31,8 @@ def _require(user, rule: str, obj=None) -> None:
         raise PermissionDeniedError(_("您没有执行此操作的权限。"))
 
 
-def _plain(value):
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if hasattr(value, "pk"):
-        return str(value)
-    return value
-
-
 def _snapshot(indicator: Indicator) -> dict:
-    return {name: _plain(getattr(indicator, name)) for name in INDICATOR_FIELDS}
+    return audit.snapshot(indicator, INDICATOR_FIELDS)
 
 
 def node_of(indicator: Indicator, *, parent_code: str | None, department_code: str | None) -> plan_rules.PlanNode:
@@ -92,10 +84,9 @@ def indicator_save(*, user, indicator: Indicator, reason: str = "") -> Indicator
             _recategorise_descendants(indicator)
         new = _snapshot(indicator)
         if old != new:
+            before, after = audit.changes(old, new)
             audit.record("indicator.create" if old is None else "indicator.update", actor=user, obj=indicator,
-                         old=None if old is None else {k: v for k, v in old.items() if new[k] != v},
-                         new=new if old is None else {k: v for k, v in new.items() if old[k] != v},
-                         reason=reason, organisation_id=assessment_year.organisation_id)
+                         old=before, new=after, reason=reason, organisation_id=assessment_year.organisation_id)
     return indicator
 
 
@@ -189,13 +180,14 @@ def weights_set(*, user, indicator: Indicator, weights: dict[int, Decimal], reas
         if problems:
             raise ValidationFailed(_("责任比重未保存，请修改后重试。"),
                                    details=[(p.staff_id or p.column, p.message) for p in problems])
-        existing = {w.person_id: w for w in ResponsibilityWeight.objects.select_for_update().filter(indicator=indicator)}
-        old = {existing[pk].person.staff_id: _plain(existing[pk].weight) for pk in existing}
+        existing = {w.person_id: w for w in ResponsibilityWeight.objects.select_for_update(of=("self",))
+                    .filter(indicator=indicator).select_related("person")}
+        old = {existing[pk].person.staff_id: audit.plain(existing[pk].weight) for pk in existing}
         ResponsibilityWeight.objects.filter(indicator=indicator).exclude(person_id__in=weights.keys()).delete()
         ResponsibilityWeight.objects.bulk_create(
             [ResponsibilityWeight(indicator=indicator, person_id=pk, weight=value) for pk, value in weights.items()],
             update_conflicts=True, unique_fields=["indicator", "person"], update_fields=["weight"])
-        new = {people[pk].staff_id: _plain(value) for pk, value in weights.items()}
+        new = {people[pk].staff_id: audit.plain(value) for pk, value in weights.items()}
         if old != new:
             audit.record("weights.set", actor=user, obj=indicator, old=old, new=new, reason=reason,
                          organisation_id=indicator.assessment_year.organisation_id)
@@ -225,9 +217,9 @@ def indicator_score_set(*, user, indicator: Indicator, period: Period, score: De
                                                 full_score=indicator.full_score, bonus_cap=indicator.bonus_cap)
             if not low <= score <= high:
                 raise ValidationFailed(_("指标“%(code)s”的得分须在 %(low)s 到 %(high)s 之间。") % {
-                    "code": indicator.code, "low": _plain(low), "high": _plain(high)})
+                    "code": indicator.code, "low": audit.plain(low), "high": audit.plain(high)})
         existing = IndicatorScore.objects.select_for_update().filter(indicator=indicator, period=period).first()
-        old = None if existing is None else {"score": _plain(existing.score), "comment": existing.comment}
+        old = None if existing is None else {"score": audit.plain(existing.score), "comment": existing.comment}
         if score is None:
             if existing is not None:
                 existing.delete()
@@ -239,7 +231,7 @@ def indicator_score_set(*, user, indicator: Indicator, period: Period, score: De
         record.score, record.comment, record.evidence_ref = score, comment, evidence_ref
         record.actual_value, record.entered_by = actual_value, user
         record.save()
-        new = {"score": _plain(score), "comment": comment}
+        new = {"score": audit.plain(score), "comment": comment}
         if old != new:
             audit.record("indicator_score.set", actor=user, obj=indicator, old=old,
                          new={**new, "period": period.label}, reason=reason,
@@ -266,9 +258,9 @@ def common_score_set(*, user, indicator: Indicator, person: Person, value: Decim
                 raise ValidationFailed(_("否决指标只能填 0（未否决）或 1（否决）。"))
             if not low <= value <= high:
                 raise ValidationFailed(_("指标“%(code)s”的得分须在 %(low)s 到 %(high)s 之间。") % {
-                    "code": indicator.code, "low": _plain(low), "high": _plain(high)})
+                    "code": indicator.code, "low": audit.plain(low), "high": audit.plain(high)})
         existing = CommonScore.objects.select_for_update().filter(indicator=indicator, person=person).first()
-        old = None if existing is None else {"value": _plain(existing.value)}
+        old = None if existing is None else {"value": audit.plain(existing.value)}
         if value is None:
             if existing is not None:
                 existing.delete()
@@ -279,9 +271,9 @@ def common_score_set(*, user, indicator: Indicator, person: Person, value: Decim
         record = existing or CommonScore(indicator=indicator, person=person)
         record.value, record.comment, record.evidence_ref, record.entered_by = value, comment, evidence_ref, user
         record.save()
-        if old != {"value": _plain(value)}:
+        if old != {"value": audit.plain(value)}:
             audit.record("common_score.set", actor=user, obj=indicator, old=old,
-                         new={"person": person.staff_id, "value": _plain(value)}, reason=reason,
+                         new={"person": person.staff_id, "value": audit.plain(value)}, reason=reason,
                          organisation_id=assessment_year.organisation_id)
     return record
 
