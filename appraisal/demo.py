@@ -16,6 +16,16 @@ from .models import (
 )
 
 DEMO_PASSWORD = "Demo@2025"
+
+# The apps above the core add their part of the demo here (from their AppConfig.ready), so the core
+# imports none of them. Each step is called with organisation= and assessment_year=, in this order:
+# 100 indicator plan, 200 ballots, 300 computed results, 400 trace logs; later steps as they come.
+DEMO_STEPS: list[tuple[int, object]] = []
+
+
+def register_demo_step(order: int, step) -> None:
+    if all(existing is not step for _o, existing in DEMO_STEPS):
+        DEMO_STEPS.append((order, step))
 DEMO_ORG_CODE = "NCGS"
 
 DEPARTMENTS = [
@@ -121,23 +131,8 @@ def load_demo(*, year: int | None = None) -> Organisation | None:
     account("auditor", role=Role.AUDITOR, scoped=False)
 
     assessment_year = _open_demo_year(organisation, year)
-    from indicators.demo import load_demo_plan
-
-    load_demo_plan(assessment_year)
-    from scoring.demo import load_demo_ballots
-    from scoring.services import year_compute
-
-    load_demo_ballots(assessment_year)
-    # The demo's past periods are born locked; the pipeline never rewrites locked figures, so the
-    # seed computes them while they are briefly unlocked, as the office would have over the year.
-    locked = list(Period.objects.filter(assessment_year=assessment_year, state=PeriodState.LOCKED)
-                  .values_list("pk", flat=True))
-    Period.objects.filter(pk__in=locked).update(state=PeriodState.PUBLICITY)
-    year_compute(assessment_year=assessment_year)
-    Period.objects.filter(pk__in=locked).update(state=PeriodState.LOCKED)
-    from tracelog.demo import load_demo_tracelog
-
-    load_demo_tracelog(organisation, year)
+    for _order, step in sorted(DEMO_STEPS, key=lambda item: item[0]):
+        step(organisation=organisation, assessment_year=assessment_year)
     audit.record("demo.load", object_type="appraisal.Organisation", object_repr=organisation.name,
                  organisation_id=organisation.pk, new={"departments": len(departments), "people": len(people)})
     return organisation
@@ -146,7 +141,7 @@ def load_demo(*, year: int | None = None) -> Organisation | None:
 def _open_demo_year(organisation: Organisation, year: int) -> AssessmentYear:
     """The demo year as an office would have it in late autumn: past months locked, last month in
     publicity, the current month open."""
-    from scoring.scheme import SCHEME_DEFAULTS
+    from appraisal.scheme import SCHEME_DEFAULTS
 
     assessment_year = AssessmentYear.objects.create(organisation=organisation, year=year)
     Scheme.objects.create(assessment_year=assessment_year,

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
-from scoring.scheme import SCHEME_DEFAULTS, SCHEME_KEY_LABELS, validate_scheme
+from appraisal.scheme import SCHEME_DEFAULTS, SCHEME_KEY_LABELS, validate_scheme
 
 from .models import Department, Organisation, PeriodState, Person, Role
 

@@ -112,7 +112,7 @@ class Scheme(models.Model):
     """The scheme (考核方案) of one organisation-year: every key of EXCHANGE.md with its value.
 
     Values are kept as decimal strings in a JSON object so that the set of keys stays the one
-    defined in scoring/scheme.py; ``appraisal.services.scheme_update`` validates them.
+    defined in appraisal/scheme.py; ``appraisal.services.scheme_update`` validates them.
     """
 
     assessment_year = models.OneToOneField(AssessmentYear, on_delete=models.CASCADE, related_name="scheme")
@@ -124,7 +124,7 @@ class Scheme(models.Model):
         verbose_name_plural = _("考核方案")
 
     def as_decimals(self) -> dict[str, Decimal]:
-        from scoring.scheme import merge_scheme
+        from appraisal.scheme import merge_scheme
 
         return merge_scheme({key: Decimal(str(value)) for key, value in self.values.items()})
 

@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from scoring.scheme import SCHEME_DEFAULTS, validate_scheme
+from appraisal.scheme import SCHEME_DEFAULTS, validate_scheme
 
 from . import access, audit
+from .events import period_state_changed
 from .errors import PermissionDeniedError, StateError, ValidationFailed
 from .models import (
     AccountFlag, AssessmentYear, Department, LeaveRecord, Organisation, Period, PeriodKind, PeriodState, Person, Role,
@@ -101,19 +102,8 @@ def period_transition(*, user, period: Period, to_state: str, reason: str = "") 
         period.save(update_fields=["state", "state_changed_at"])
         audit.record(action, actor=user, obj=period, old={"state": old_state}, new={"state": to_state}, reason=reason,
                      organisation_id=period.assessment_year.organisation_id)
-        if to_state == PeriodState.PUBLICITY:
-            _compute_for_publicity(user, period)
+        period_state_changed.send(sender=Period, period=period, old_state=old_state, new_state=to_state, user=user)
     return period
-
-
-def _compute_for_publicity(user, period: Period) -> None:
-    """Figures are published with the period (DOMAIN.md §8): moving to publicity queues the
-    pipeline, which runs once this transaction commits."""
-    from scoring.services import job_request
-
-    if not Period.objects.filter(assessment_year=period.assessment_year, kind=PeriodKind.YEAR,
-                                 state=PeriodState.LOCKED).exists():
-        job_request(user=user, assessment_year=period.assessment_year)
 
 
 # ---------------------------------------------------------------- departments and people

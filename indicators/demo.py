@@ -98,3 +98,7 @@ def load_demo_plan(assessment_year: AssessmentYear, *, seed: int = 2025) -> int:
                                              score=(leaf.full_score * fraction).quantize(Decimal("0.01"))))
     IndicatorScore.objects.bulk_create(scores)
     return len(nodes)
+
+
+def demo_step_plan(*, organisation, assessment_year) -> None:
+    load_demo_plan(assessment_year)

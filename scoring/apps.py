@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class ScoringConfig(AppConfig):
     name = "scoring"
     verbose_name = _("考核计分")
+
+    def ready(self):
+        from appraisal.demo import register_demo_step
+
+        from . import signals  # noqa: F401  (a period entering publicity queues the pipeline)
+        from .demo import demo_step_ballots, demo_step_results
+
+        register_demo_step(200, demo_step_ballots)
+        register_demo_step(300, demo_step_results)

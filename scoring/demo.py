@@ -48,3 +48,19 @@ def load_demo_ballots(assessment_year: AssessmentYear, *, seed: int = 2025) -> N
     PeerRating.objects.bulk_create(peer, batch_size=2000)
     WorkloadGrade.objects.bulk_create(workload, batch_size=2000)
     SatisfactionRating.objects.bulk_create(satisfaction, batch_size=2000)
+
+
+def demo_step_ballots(*, organisation, assessment_year) -> None:
+    load_demo_ballots(assessment_year)
+
+
+def demo_step_results(*, organisation, assessment_year) -> None:
+    """The demo's past periods are born locked; the pipeline never rewrites locked figures, so the
+    seed computes them while they are briefly unlocked, as the office would have over the year."""
+    from .services import year_compute
+
+    locked = list(Period.objects.filter(assessment_year=assessment_year, state=PeriodState.LOCKED)
+                  .values_list("pk", flat=True))
+    Period.objects.filter(pk__in=locked).update(state=PeriodState.PUBLICITY)
+    year_compute(assessment_year=assessment_year)
+    Period.objects.filter(pk__in=locked).update(state=PeriodState.LOCKED)

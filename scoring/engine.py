@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from rewards import grading
 from scoring import rules
-from scoring.scheme import SCHEME_DEFAULTS
+from appraisal.scheme import SCHEME_DEFAULTS
 from scoring.yeardata import (
     GROUPS,
     HALVES,

@@ -9,7 +9,7 @@ from indicators.models import CommonScore, Indicator, IndicatorScore, Responsibi
 from rewards.models import GradeHistory
 
 from .models import PeerRating, SatisfactionRating, WorkloadGrade
-from .scheme import merge_scheme
+from appraisal.scheme import merge_scheme
 from .yeardata import (
     DepartmentData, IndicatorData, PeerRating as PeerRatingData, PersonData, SatisfactionRating as SatisfactionData,
     YearInput,

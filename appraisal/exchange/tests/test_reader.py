@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from appraisal.exchange.reader import SHEET_SPECS, WorkbookError, read_workbook, write_template
-from scoring.scheme import SCHEME_DEFAULTS
+from appraisal.scheme import SCHEME_DEFAULTS
 
 
 def _scenario_dir() -> Path:

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from scoring.scheme import SCHEME_DEFAULTS, SCHEME_KEY_LABELS, WEIGHT_GROUPS, merge_scheme, validate_scheme
+from appraisal.scheme import SCHEME_DEFAULTS, SCHEME_KEY_LABELS, WEIGHT_GROUPS, merge_scheme, validate_scheme
 
 D = Decimal
 

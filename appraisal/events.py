@@ -1,0 +1,8 @@
+"""Signals the core sends so that the apps above it can react without the core importing them.
+
+``period_state_changed`` is sent inside the transaction that moved the period (kwargs: period,
+old_state, new_state, user); receivers that start work must do so on commit.
+"""
+from django.dispatch import Signal
+
+period_state_changed = Signal()

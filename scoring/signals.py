@@ -1,0 +1,18 @@
+"""Figures are published with their period (DOMAIN.md §8): a period entering publicity queues the
+pipeline for its year, which runs once the moving transaction commits."""
+from django.dispatch import receiver
+
+from appraisal.events import period_state_changed
+from appraisal.models import Period, PeriodKind, PeriodState
+
+
+@receiver(period_state_changed)
+def compute_on_publicity(sender, period, old_state, new_state, user, **kwargs):
+    from .services import job_request
+
+    if new_state != PeriodState.PUBLICITY:
+        return
+    year_locked = Period.objects.filter(assessment_year=period.assessment_year, kind=PeriodKind.YEAR,
+                                        state=PeriodState.LOCKED).exists()
+    if not year_locked:
+        job_request(user=user, assessment_year=period.assessment_year)
