@@ -43,8 +43,14 @@ def page(browser, live_server):
                                   base_url=live_server.url)
     context.set_default_timeout(15_000)
     page = context.new_page()
+    # The Content-Security-Policy forbids inline scripts: any violation on any page of any journey
+    # fails the test (Chromium reports each refused script or handler on the console).
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert not violations, f"CSP 违规：{violations}"
 
 
 @pytest.fixture
