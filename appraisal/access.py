@@ -188,6 +188,13 @@ RULES: dict[str, Callable[[Actor, object], bool]] = {
     "satisfaction.rate": _rates_satisfaction,
     # the scoring pages' entry: every participant, and a 局领导 without a role who rates in the 360°
     "scoring.enter": lambda a, o: a.has(STAFF, HEAD, Role.OFFICE, Role.LEADER) or _rates_satisfaction(a, None),
+    # results for everyone (DOMAIN.md §9): 绩效之窗, per-indicator analysis and trends, for every appraised unit
+    "results.window": lambda a, o: a.has(STAFF, HEAD, Role.OFFICE, Role.LEADER) and (
+        o is None or _office_of(a, o) or _leader_of(a, o) or a.organisation_id == _org_of(o)),
+    # pre-appraisal warnings: the office and leaders read all, a head the own department's; the head answers
+    "warning.read": lambda a, o: _office_of(a, o) or _leader_of(a, o) or (
+        _head_of(a, getattr(o, "department_id", None)) if o is not None else a.has(HEAD)),
+    "warning.answer": lambda a, o: a.has(HEAD) if o is None else _head_of(a, o.department_id),
     "accounts.manage": lambda a, o: a.has(Role.SYSADMIN),
     "roles.manage": lambda a, o: a.has(Role.SECADMIN),
     "audit.read": lambda a, o: a.has(Role.AUDITOR),

@@ -46,8 +46,10 @@ def load_demo_plan(assessment_year: AssessmentYear, *, seed: int = 2025) -> int:
     for d, department in enumerate(departments, start=1):
         add(f"M{d:02d}", "M", name=f"{department.name}内部管理", category="管理类", department=department)
         for j, (name, cycle, full) in enumerate(MANAGEMENT, start=1):
+            # every department's 办文办公 … is one shared indicator of the plan (DOMAIN.md §9)
             add(f"M{d:02d}{j:02d}", f"M{d:02d}", name=name, category="管理类", department=department, cycle=cycle,
                 full_score=Decimal(full), importance="一般", assessor="办公室", data_source="办公自动化系统",
+                shared=name,
                 content=f"{department.name}{name}工作", target="按时、规范、无差错",
                 scoring_standard="每出现一次差错扣 1 分，扣完为止")
         areas = BUSINESS_AREAS[: 5 if department.group == "业务" else 4]
@@ -60,7 +62,9 @@ def load_demo_plan(assessment_year: AssessmentYear, *, seed: int = 2025) -> int:
                     assessor="考核办", data_source="业务系统统计", target="完成率不低于 95%",
                     content=f"{department.name}{area}的{name}", basis="年度工作要点",
                     scoring_standard="目标值得满分，每低 1 个百分点扣 0.5 分，扣完为止", standard_key="target_rate",
-                    standard_params={"target_rate": "95", "k_up": "0.2", "k_down": "0.5"})
+                    standard_params={"target_rate": "95", "k_up": "0.2", "k_down": "0.5"},
+                    # the main leaves set stage targets for the pre-appraisal months (year-to-date rate expected)
+                    **({"stage_targets": {"4": "92", "8": "95"}} if a == 1 and j == 1 else {}))
     Indicator.objects.bulk_create([
         Indicator(assessment_year=assessment_year, code=code, sort_order=index, **fields)
         for index, (code, _parent, fields) in enumerate(nodes)
@@ -89,11 +93,15 @@ def load_demo_plan(assessment_year: AssessmentYear, *, seed: int = 2025) -> int:
     periods = {(p.kind, p.number): p for p in Period.objects.filter(assessment_year=assessment_year)
                .exclude(state=PeriodState.OPEN)}
     scores = []
+    # a few departments fall behind on a leaf early in the year, so that the April pre-appraisal warns
+    lagging = {by_code[c].pk for c in ("M0801", "M1201", "B080101", "B150101", "B200101") if c in by_code}
     for leaf in leaves:
         kind = PeriodKind.MONTH if leaf.cycle == "月度" else PeriodKind.HALF
-        for (period_kind, _number), period in periods.items():
+        for (period_kind, number), period in periods.items():
             if period_kind == kind:
                 fraction = Decimal(rng.randint(70, 100)) / 100
+                if leaf.pk in lagging and period_kind == PeriodKind.MONTH and number <= 5:
+                    fraction = Decimal(rng.randint(45, 65)) / 100
                 scores.append(IndicatorScore(indicator=leaf, period=period,
                                              score=(leaf.full_score * fraction).quantize(Decimal("0.01"))))
     IndicatorScore.objects.bulk_create(scores)

@@ -59,6 +59,12 @@ class Indicator(models.Model):
     standard_params = models.JSONField(_("计分参数"), default=dict, blank=True)
     # Common indicators may apply to one personnel category only (one set of questions, several papers).
     person_category = models.CharField(_("适用人员类别"), max_length=30, blank=True)
+    # DOMAIN.md §9: the leaves of one shared indicator (every department's 办文办公, say) carry its name,
+    # so that departments can be compared on it (per-indicator analysis, bottom three in warnings).
+    shared = models.CharField(_("共享指标"), max_length=100, blank=True, db_index=True)
+    # Stage targets of the pre-appraisal (预考核): month -> the year-to-date score rate (percent) the
+    # plan expects by the end of that month; a warning then compares progress against it.
+    stage_targets = models.JSONField(_("阶段目标"), default=dict, blank=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
 
     class Meta:

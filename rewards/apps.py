@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class RewardsConfig(AppConfig):
     name = "rewards"
     verbose_name = _("结果运用")
+
+    def ready(self):
+        from appraisal.demo import register_demo_step
+
+        from .demo import demo_step_window
+
+        # after the results (300) and trace logs (400): a year of 绩效之窗 days and the warnings
+        register_demo_step(500, demo_step_window)

@@ -13,7 +13,8 @@ from decimal import Decimal
 
 from django.db.models import Count
 
-from appraisal.models import AssessmentYear, Department, Period, PeriodKind, PeriodState, Person
+from appraisal.models import AssessmentYear, Department, PeriodKind, Person
+from rewards import publication
 from scoring.ballot_selectors import MIN_AGGREGATE_RATERS
 from scoring.models import (
     AnnualResult, DepartmentAnnualResult, DepartmentHalfResult, MonthlyResult, PeerRating, PersonHalfResult,
@@ -25,7 +26,7 @@ HALF_NUMBER = {"上半年": 1, "下半年": 2}
 GRADES = ("优秀", "称职", "基本称职", "不称职", "不定等次")
 MONTHS = tuple(range(1, 13))
 REWARD_ORDER = {"三等功": 0, "嘉奖": 1, "后备干部": 2}
-VISIBLE_STATES = (PeriodState.PUBLICITY, PeriodState.LOCKED)
+VISIBLE_STATES = publication.PUBLISHED_STATES
 
 
 # ---------------------------------------------------------------- visibility
@@ -47,12 +48,8 @@ class Visibility:
 def visibility(assessment_year: AssessmentYear, *, all_periods: bool) -> Visibility:
     if all_periods:
         return Visibility(frozenset(MONTHS), frozenset(HALVES), True, everything=True)
-    published = set(Period.objects.filter(assessment_year=assessment_year, state__in=VISIBLE_STATES)
-                    .values_list("kind", "number"))
-    return Visibility(
-        months=frozenset(n for kind, n in published if kind == PeriodKind.MONTH),
-        halves=frozenset(name for name, n in HALF_NUMBER.items() if (PeriodKind.HALF, n) in published),
-        year=(PeriodKind.YEAR, 1) in published)
+    shown = publication.published(assessment_year)
+    return Visibility(months=shown.months, halves=shown.half_names, year=shown.year)
 
 
 # ---------------------------------------------------------------- trend chart (inline SVG)
@@ -122,6 +119,10 @@ class MonthRow:
     monthly_score: Decimal | None
     monthly_grade: str
 
+    @property
+    def explain_key(self) -> str:
+        return f"m{self.month}"
+
 
 @dataclass
 class HalfRow:
@@ -132,6 +133,10 @@ class HalfRow:
     management_rate: Decimal | None = None
     satisfaction_score: Decimal | None = None
     department_score: Decimal | None = None
+
+    @property
+    def explain_key(self) -> str:
+        return f"h{HALF_NUMBER.get(self.half, 1)}"
 
 
 @dataclass

@@ -40,7 +40,48 @@ def _targets(world, year):
         ("results:compute", reverse("results:compute", args=[year.pk]), set()),  # POST only
         ("results:job_status", reverse("results:job_status", args=[year.pk]), READERS),
         ("results:export", reverse("results:export", args=[year.pk]), READERS),
+        # DOMAIN.md §9: for every appraised unit
+        ("results:window", reverse("results:window") + y, EVERYONE),
+        ("results:window_department", reverse("results:window_department", args=[world.other_department.pk]),
+         EVERYONE),
+        ("results:analysis", reverse("results:analysis") + y, EVERYONE),
+        ("results:analysis_export", reverse("results:analysis_export") + y, EVERYONE),
+        ("results:trends", reverse("results:trends") + y, EVERYONE),
+        ("results:explain", reverse("results:explain", args=[world.staff.pk, "m1"]) + y,
+         {"staff", "head"} | READERS),
+        ("results:warnings", reverse("results:warnings") + y, {"head"} | READERS),
+        ("results:warning", reverse("results:warning", args=[_warning(world, year).pk]), {"head"} | READERS),
+        ("results:warning_answer", reverse("results:warning_answer", args=[_warning(world, year).pk]), set()),
+        ("results:warning_follow_up", reverse("results:warning_follow_up", args=[_warning(world, year).pk]),
+         set()),
+        ("results:warning_dismiss", reverse("results:warning_dismiss", args=[_warning(world, year).pk]), set()),
+        ("results:warnings_run", reverse("results:warnings_run", args=[year.pk]), set()),
+        ("results:warnings_issue", reverse("results:warnings_issue", args=[year.pk]), set()),
     ]
+
+
+EVERYONE = {"staff", "head", "outsider"} | READERS
+
+
+def _warning(world, year):
+    """A published month with a result of "staff", and an issued warning of the head's department."""
+    from decimal import Decimal
+
+    from appraisal.models import Period, PeriodState
+    from indicators.models import Indicator
+    from rewards.models import PreWarning
+    from scoring.models import MonthlyResult
+
+    Period.objects.filter(assessment_year=year, kind="month", number=1).update(state=PeriodState.PUBLICITY)
+    MonthlyResult.objects.get_or_create(assessment_year=year, person=world.staff, department=world.department,
+                                        month=1, defaults=dict(workload_coefficient=Decimal("1.00"),
+                                                               monthly_score=Decimal("88.00"), monthly_grade="良好"))
+    indicator, _ = Indicator.objects.get_or_create(assessment_year=year, code="M0101", defaults=dict(
+        name="办文办公", category="管理类", department=world.department, full_score=Decimal(10), cycle="月度",
+        shared="办文办公"))
+    warning, _ = PreWarning.objects.get_or_create(assessment_year=year, month=4, indicator=indicator, defaults=dict(
+        department=world.department, level="警告", rate=Decimal("65.00"), state="issued"))
+    return warning
 
 
 @pytest.mark.django_db

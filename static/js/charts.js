@@ -1,0 +1,42 @@
+// Trend charts (动态运行图) with the vendored Apache ECharts. No inline script: every chart is a
+// <div data-chart="ID"> whose data sits in a json_script element with that ID:
+//   {kind: "line"|"bar", x: [labels], series: [{name, data: [numbers or null]}],
+//    y_name, inverse (ranks: 1 at the top), y_min, y_max}
+// The table beside each chart carries the same figures (accessible and printable).
+(function () {
+  if (typeof echarts === "undefined") return;
+  const palette = ["#c0392b", "#2c6fbb", "#27ae60", "#e67e22", "#8e44ad", "#16a085", "#7f8c8d", "#d35400"];
+  const charts = [];
+  document.querySelectorAll("[data-chart]").forEach(function (el) {
+    const source = document.getElementById(el.dataset.chart);
+    if (!source) return;
+    let spec;
+    try { spec = JSON.parse(source.textContent); } catch (e) { return; }
+    const chart = echarts.init(el, null, { renderer: "svg" });
+    const many = spec.series.length > 1;
+    const option = {
+      color: palette,
+      animation: false,
+      tooltip: { trigger: spec.kind === "bar" ? "axis" : "axis", valueFormatter: function (v) {
+        return v === null || v === undefined ? "—" : (spec.inverse ? String(v) : Number(v).toFixed(2)); } },
+      legend: many ? { top: 0, type: "scroll" } : undefined,
+      grid: { left: 48, right: 20, top: many ? 36 : 16, bottom: spec.rotate ? 80 : 32, containLabel: false },
+      xAxis: { type: "category", data: spec.x, axisLabel: { rotate: spec.rotate || 0, interval: spec.interval === undefined ? "auto" : spec.interval } },
+      yAxis: { type: "value", name: spec.y_name || "", inverse: !!spec.inverse, minInterval: spec.inverse ? 1 : undefined,
+               min: spec.y_min === undefined ? (spec.inverse ? 1 : "dataMin") : spec.y_min,
+               max: spec.y_max === undefined ? "dataMax" : spec.y_max, scale: !spec.inverse },
+      series: spec.series.map(function (s) {
+        return { name: s.name, type: spec.kind || "line", data: s.data, connectNulls: false,
+                 showSymbol: spec.x.length <= 60, smooth: false, step: s.step || false,
+                 label: { show: spec.labels === true, position: "top" },
+                 markLine: s.mean === undefined ? undefined : { symbol: "none", data: [{ yAxis: s.mean, name: "平均" }],
+                   label: { formatter: "平均 {c}" }, lineStyle: { type: "dashed", color: "#888" } } };
+      })
+    };
+    chart.setOption(option);
+    el.setAttribute("data-chart-ready", "1");
+    charts.push(chart);
+  });
+  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+  window.addEventListener("beforeprint", function () { charts.forEach(function (c) { c.resize(); }); });
+})();
