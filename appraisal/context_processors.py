@@ -18,7 +18,6 @@ NAVIGATION = [
     (_("成绩"), _("我的成绩"), "results:mine", "staff.self", "bar-chart-line"),
     (_("成绩"), _("考核结果"), "results:overview", "office.or_leader", "trophy"),
     (_("成绩"), _("绩效之窗"), "results:window", "results.window", "window-stack"),
-    (_("成绩"), _("指标分析"), "results:analysis", "results.window", "bar-chart-steps"),
     (_("成绩"), _("预考核预警"), "results:warnings", "warning.read", "exclamation-triangle"),
     (_("考核办"), _("考核年度与周期"), "year_list", "office.or_leader", "calendar3"),
     (_("考核办"), _("指标体系"), "indicators:home", "office.or_leader", "diagram-2"),
@@ -46,6 +45,11 @@ def navigation(request):
             url = reverse(url_name)
         items.append({"section": section, "label": label, "url": url, "icon": icon,
                       "active": request.path == url or (url != "/" and request.path.startswith(url))})
+    # only the most specific entry is active (/results/window/ is 绩效之窗, not 考核结果 at /results/)
+    active = [item for item in items if item["active"]]
+    longest = max((len(item["url"]) for item in active), default=0)
+    for item in active:
+        item["active"] = len(item["url"]) == longest
     from tracelog.selectors import unread_count
 
     return {"nav_items": items,

@@ -9,6 +9,7 @@ from appraisal.models import Department
 
 from .models import Indicator
 from .params_text import parse_params, render_params
+from .shared import parse_stage_targets, render_stage_targets, shared_problems
 
 
 def standard_choices():
@@ -22,12 +23,15 @@ class IndicatorForm(forms.ModelForm):
         label=_("计分参数"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("每行一个“参数=值”，如：目标值（%）=95；级别分值写作 国家级:5、省级:3"))
     reason = forms.CharField(label=_("修改原因"), required=False, max_length=500)
+    stage_targets_text = forms.CharField(
+        label=_("阶段目标"), required=False, max_length=200,
+        help_text=_("预考核月份应达到的年初至今得分率，如 4:92；8:95（可不填）"))
 
     class Meta:
         model = Indicator
         fields = ["code", "name", "parent", "category", "department", "full_score", "bonus_cap", "cycle", "kind",
                   "importance", "content", "target", "basis", "data_source", "scoring_standard", "assessor",
-                  "standard_key", "person_category", "sort_order"]
+                  "standard_key", "person_category", "shared", "sort_order"]
         widgets = {name: forms.Textarea(attrs={"rows": 2})
                    for name in ("content", "target", "basis", "scoring_standard")}
 
@@ -40,9 +44,14 @@ class IndicatorForm(forms.ModelForm):
         self.fields["category"].required = False
         self.fields["category"].help_text = _("一级指标必填；下级指标自动沿用一级指标的类别")
         self.fields["standard_key"] = forms.ChoiceField(label=_("计分方式"), choices=standard_choices())
+        self.fields["shared"].widget.attrs["list"] = "shared-names"
+        self.fields["shared"].help_text = _("各部门的同一项指标（如办文办公）填写相同名称，便于横向比较")
+        self.shared_names = sorted(set(Indicator.objects.filter(assessment_year=assessment_year).exclude(shared="")
+                                       .values_list("shared", flat=True)))
         if self.instance.pk:
             self.initial.setdefault("standard_params_text",
                                     render_params(self.instance.standard_key, self.instance.standard_params))
+            self.initial.setdefault("stage_targets_text", render_stage_targets(self.instance.stage_targets))
 
     def clean(self):
         from .standards import validate_params
@@ -55,6 +64,25 @@ class IndicatorForm(forms.ModelForm):
             for problem in problems:
                 self.add_error("standard_params_text", problem)
             self.instance.standard_params = params
+        targets, problems = parse_stage_targets(data.get("stage_targets_text", ""))
+        for problem in problems:
+            self.add_error("stage_targets_text", problem)
+        self.instance.stage_targets = targets
+        shared = (data.get("shared") or "").strip()
+        data["shared"] = shared
+        if shared:
+            department = data.get("department")
+            clash = (Indicator.objects.filter(assessment_year=self.instance.assessment_year, shared=shared,
+                                              department=department).exclude(pk=self.instance.pk).first()
+                     if department else None)
+            is_leaf = not (self.instance.pk and self.instance.children.exists())
+            problems = shared_problems([(data.get("code") or "", department.code if department else None, shared,
+                                         is_leaf and data.get("full_score") is not None)])
+            if clash is not None:
+                problems.append(("", _("共享指标“%(name)s”在本部门已有指标“%(code)s”。") % {
+                    "name": shared, "code": clash.code}))
+            for _code, problem in problems:
+                self.add_error("shared", problem)
         return data
 
     def clean_code(self):

@@ -17,10 +17,12 @@ from appraisal.errors import PermissionDeniedError
 from appraisal.models import AssessmentYear, Department, Person
 
 from . import plan_rules, services
+from .shared import parse_stage_targets, render_stage_targets, shared_problems
 from .models import Indicator, ResponsibilityWeight
 
 PLAN_COLUMNS = ["指标编码", "上级指标编码", "指标名称", "指标类别", "责任部门编码", "分值", "加分上限", "考核周期",
-                "指标性质", "重要程度", "考核内容", "目标", "设置依据", "数据来源", "评分标准", "考核主体"]
+                "指标性质", "重要程度", "考核内容", "目标", "设置依据", "数据来源", "评分标准", "考核主体", "共享指标",
+                "阶段目标"]
 PLAN_REQUIRED = ["指标编码", "指标名称"]
 WEIGHT_COLUMNS = ["指标编码", "工号", "比重"]
 TEXT_FIELDS = {"考核内容": "content", "目标": "target", "设置依据": "basis", "数据来源": "data_source",
@@ -46,11 +48,17 @@ class PlanResource(resources.ModelResource):
     data_source = fields.Field(attribute="data_source", column_name="数据来源")
     scoring_standard = fields.Field(attribute="scoring_standard", column_name="评分标准")
     assessor = fields.Field(attribute="assessor", column_name="考核主体")
+    shared = fields.Field(attribute="shared", column_name="共享指标")
+    stage_targets = fields.Field(column_name="阶段目标")
 
     class Meta:
         model = Indicator
         fields = ("code", "parent_code", "name", "category", "department_code", "full_score", "bonus_cap", "cycle",
-                  "kind", "importance", "content", "target", "basis", "data_source", "scoring_standard", "assessor")
+                  "kind", "importance", "content", "target", "basis", "data_source", "scoring_standard", "assessor",
+                  "shared", "stage_targets")
+
+    def dehydrate_stage_targets(self, indicator):
+        return render_stage_targets(indicator.stage_targets)
 
 
 class WeightResource(resources.ModelResource):
@@ -147,6 +155,13 @@ def plan_import(*, user, assessment_year: AssessmentYear, content: bytes, dry_ru
             cycle=_cell_text(cells.get("考核周期")), kind=_cell_text(cells.get("指标性质")) or "常规",
             importance=_cell_text(cells.get("重要程度")))
         texts = {attr: _cell_text(cells.get(column)) for column, attr in TEXT_FIELDS.items()}
+        # DOMAIN.md §9: optional columns; a file without them leaves these attributes as they are
+        if "共享指标" in headers:
+            texts["shared"] = _cell_text(cells.get("共享指标"))
+        if "阶段目标" in headers:
+            targets, problems = parse_stage_targets(_cell_text(cells.get("阶段目标")))
+            errors.extend(_("指标 / 第%(row)d行 / 阶段目标：%(msg)s") % {"row": row_number, "msg": p} for p in problems)
+            texts["stage_targets"] = targets
         imported.append((row_number, node, texts))
     existing = {n.code: n for n in services.plan_nodes(assessment_year)}
     imported_codes = {node.code for _r, node, _t in imported}
@@ -170,6 +185,7 @@ def plan_import(*, user, assessment_year: AssessmentYear, content: bytes, dry_ru
                 "row": row_of[problem.code], "col": problem.column, "msg": problem.message})
         elif problem.code not in row_of:
             errors.append(_("指标“%(code)s”（已有）：%(msg)s") % {"code": problem.code, "msg": problem.message})
+    _check_shared(assessment_year, imported, merged, row_of, errors)
     weight_rows = _read_weights(book, errors)
     if weight_rows:
         _check_weights(assessment_year, merged, weight_rows, errors)
@@ -187,6 +203,25 @@ def plan_import(*, user, assessment_year: AssessmentYear, content: bytes, dry_ru
                      organisation_id=assessment_year.organisation_id)
         report.written = True
     return report
+
+
+def _check_shared(assessment_year, imported, merged, row_of, errors) -> None:
+    """Leaves of one shared indicator are in different departments (the existing leaves count too)."""
+    leaf_codes = {n.code for n in merged} - {n.parent_code for n in merged if n.parent_code}
+    nodes = {n.code: n for n in merged}
+    shared = dict(Indicator.objects.filter(assessment_year=assessment_year).exclude(shared="")
+                  .values_list("code", "shared"))
+    for _row, node, texts in imported:
+        if "shared" in texts:
+            shared[node.code] = texts["shared"]
+    rows = [(code, nodes[code].department_code if code in nodes else None, name,
+             code in leaf_codes and code in nodes and nodes[code].full_score is not None)
+            for code, name in sorted(shared.items(), key=lambda item: (row_of.get(item[0], 0), item[0]))]
+    for code, message in shared_problems(rows):
+        if code in row_of:
+            errors.append(_("指标 / 第%(row)d行 / 共享指标：%(msg)s") % {"row": row_of[code], "msg": message})
+        else:
+            errors.append(_("指标“%(code)s”（已有）：%(msg)s") % {"code": code, "msg": message})
 
 
 def _read_weights(book, errors) -> list[tuple[int, str, str, Decimal | None]]:
@@ -244,8 +279,9 @@ def _write_plan(assessment_year, merged, imported, departments, report) -> None:
             setattr(indicator, attr, value)
         (to_update if indicator.pk else to_create).append(indicator)
     Indicator.objects.bulk_create(to_create)
+    optional = sorted({attr for _r, _n, texts in imported for attr in texts} - set(TEXT_FIELDS.values()))
     update_fields = ["name", "category", "department", "full_score", "bonus_cap", "cycle", "kind", "importance",
-                     *TEXT_FIELDS.values()]
+                     *TEXT_FIELDS.values(), *optional]
     Indicator.objects.bulk_update(to_update, update_fields, batch_size=500)
     by_code = {i.code: i for i in Indicator.objects.filter(assessment_year=assessment_year)}
     parents = {node.code: node.parent_code for node in merged}

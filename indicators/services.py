@@ -21,7 +21,7 @@ from .models import CommonScore, Indicator, IndicatorScore, ResponsibilityWeight
 
 INDICATOR_FIELDS = ["code", "name", "parent", "category", "department", "full_score", "bonus_cap", "cycle", "kind",
                     "importance", "content", "target", "basis", "data_source", "scoring_standard", "assessor",
-                    "standard_key", "standard_params", "person_category", "sort_order"]
+                    "standard_key", "standard_params", "person_category", "shared", "stage_targets", "sort_order"]
 # Scores may be entered while the period is open or being scored; publicity and lock freeze them.
 SCORABLE_STATES = (PeriodState.OPEN, PeriodState.SCORING)
 

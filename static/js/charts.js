@@ -20,11 +20,12 @@
       tooltip: { trigger: spec.kind === "bar" ? "axis" : "axis", valueFormatter: function (v) {
         return v === null || v === undefined ? "—" : (spec.inverse ? String(v) : Number(v).toFixed(2)); } },
       legend: many ? { top: 0, type: "scroll" } : undefined,
-      grid: { left: 48, right: 20, top: many ? 36 : 16, bottom: spec.rotate ? 80 : 32, containLabel: false },
+      grid: { left: 48, right: spec.series.some(function (s) { return s.mean !== undefined; }) ? 64 : 20, top: many ? 36 : 16, bottom: spec.rotate ? 80 : 32, containLabel: false },
       xAxis: { type: "category", data: spec.x, axisLabel: { rotate: spec.rotate || 0, interval: spec.interval === undefined ? "auto" : spec.interval } },
+      // ranks: 1 at the top, whole numbers; bars start at 0; lines zoom to their figures' range
       yAxis: { type: "value", name: spec.y_name || "", inverse: !!spec.inverse, minInterval: spec.inverse ? 1 : undefined,
-               min: spec.y_min === undefined ? (spec.inverse ? 1 : "dataMin") : spec.y_min,
-               max: spec.y_max === undefined ? "dataMax" : spec.y_max, scale: !spec.inverse },
+               min: spec.y_min !== undefined ? spec.y_min : (spec.inverse ? 1 : undefined),
+               max: spec.y_max, scale: !spec.inverse && spec.kind !== "bar" },
       series: spec.series.map(function (s) {
         return { name: s.name, type: spec.kind || "line", data: s.data, connectNulls: false,
                  showSymbol: spec.x.length <= 60, smooth: false, step: s.step || false,
