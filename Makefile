@@ -53,3 +53,4 @@ messages: install
 # Server time of the key pages on the demo organisation (prints figures; not a test).
 bench: demo
 	$(PY) manage.py bench_pages
+	$(PY) manage.py bench_results

@@ -119,7 +119,8 @@ def monthly(year: AssessmentYear, person: Person, month: int) -> Explanation | N
     n = PeerRating.objects.filter(period=period, ratee=person).count()
     grade = WorkloadGrade.objects.filter(period=period, person=person, published=True).values_list(
         "grade", flat=True).first() or ""
-    explanation = Explanation("month", f"{month}月", person, result, weights, leaves, own, workload_grade=grade)
+    explanation = Explanation("month", f"{month}月", person, result, weights, leaves, own, workload_grade=grade,
+                              floor=int(weights.get("peer.min_raters", MIN_AGGREGATE_RATERS)))
     _raters(explanation, n, result.peer_score, int(weights["monthly.trim_min_raters"]))
     return explanation
 
@@ -143,7 +144,8 @@ def half(year: AssessmentYear, person: Person, number: int) -> Explanation | Non
     department = DepartmentHalfResult.objects.filter(assessment_year=year, department_id=result.department_id,
                                                      half=name).first()
     n = SatisfactionRating.objects.filter(period=period, department_id=result.department_id).count()
-    explanation = Explanation("half", name, person, result, weights, leaves, own, department_half=department)
+    explanation = Explanation("half", name, person, result, weights, leaves, own, department_half=department,
+                              floor=int(weights.get("satisfaction.min_raters", MIN_AGGREGATE_RATERS)))
     _raters(explanation, n, department.satisfaction_score if department else None, None)
     return explanation
 
