@@ -185,3 +185,34 @@ def test_explanation_of_a_monthly_score(client):
         assert name not in html
     # month 4 is not published: no explanation for the person
     assert client.get(reverse("results:explain", args=[person.pk, "m4"]) + f"?year={built.year.pk}").status_code == 404
+
+
+@pytest.mark.django_db
+def test_explanations_of_half_and_annual_scores_and_grade(client):
+    from scoring.models import AnnualResult, DepartmentAnnualResult, PersonHalfResult, SatisfactionRating
+
+    built = build("E2", departments=2)
+    person, department = built.staff[0], built.departments[0]
+    PersonHalfResult.objects.create(assessment_year=built.year, person=person, department=department, half="上半年",
+                                    responsibility_rate=Decimal("90.00"), half_score=Decimal("89.00"))
+    half = Period.objects.get(assessment_year=built.year, kind="half", number=1)
+    SatisfactionRating.objects.bulk_create([SatisfactionRating(period=half, group="机关部门", department=department,
+                                                               rater_label=f"r{i}", grade="优") for i in range(4)])
+    AnnualResult.objects.create(assessment_year=built.year, person=person, department=department,
+                                monthly_average=Decimal("88.00"), half_average=Decimal("89.00"),
+                                common_score=Decimal("95.00"), annual_score=Decimal("89.80"), department_rank=1,
+                                grade="优秀", bonus_coefficient=Decimal("1.2"))
+    DepartmentAnnualResult.objects.create(assessment_year=built.year, department=department,
+                                          annual_score=Decimal("85"), overall_rank=1, excellent_quota=1)
+    client.force_login(built.users["staff"])
+    base = reverse("results:explain", args=[person.pk, "year"]) + f"?year={built.year.pk}"
+    assert client.get(base).status_code == 404  # the year is not published yet
+    Period.objects.filter(assessment_year=built.year, kind__in=["half", "year"]).update(state=PeriodState.PUBLICITY)
+    html = client.get(base).content.decode()
+    assert "0.4 × 88.00 + 0.4 × 89.00 + 0.2 × 95.00" in html and "优秀名额 1 个" in html and "暂定" in html
+    html = client.get(reverse("results:explain", args=[person.pk, "h1"]) + f"?year={built.year.pk}").content.decode()
+    assert "0.8 × Rh + 0.2 × S" in html and 'data-raters="4"' in html
+    # a colleague may not open it
+    client.force_login(built.users["head"])
+    other = reverse("results:explain", args=[built.staff[1].pk, "year"]) + f"?year={built.year.pk}"
+    assert client.get(other).status_code == 403
