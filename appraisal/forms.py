@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
-from appraisal.scheme import SCHEME_DEFAULTS, SCHEME_KEY_LABELS, validate_scheme
+from appraisal.scheme import SCHEME_DEFAULTS, SCHEME_KEY_LABELS, SCHEME_SECTION_LABELS, validate_scheme
 
 from .models import Department, Organisation, PeriodState, Person, Role
 
@@ -90,7 +90,8 @@ class SchemeForm(forms.Form):
     def grouped_fields(self):
         groups: dict[str, list] = {}
         for key in SCHEME_DEFAULTS:
-            groups.setdefault(key.split(".")[0], []).append(self[key])
+            section = key.split(".")[0]
+            groups.setdefault(SCHEME_SECTION_LABELS.get(section, section), []).append(self[key])
         return groups
 
 

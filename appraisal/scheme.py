@@ -65,6 +65,42 @@ SCHEME_DEFAULTS: dict[str, Decimal] = {
     "bonus_coef.称职": D("1.0"),
     "bonus_coef.基本称职": D("0.8"),
     "bonus_coef.不称职": D("0"),
+    # Anonymity floors (DOMAIN.md §4.2, §5, §7.4): an aggregate of fewer ratings is undefined.
+    "peer.min_raters": D("3"),
+    "satisfaction.min_raters": D("3"),
+    "leadership.min_raters": D("3"),
+    # Leadership appraisal (DOMAIN.md §7.4).
+    "leadership.team.work_weight": D("0.7"),
+    "leadership.team.poll_weight": D("0.3"),
+    "leadership.principal.team": D("0.6"),
+    "leadership.principal.in_charge": D("0.1"),
+    "leadership.principal.poll": D("0.3"),
+    "leadership.member.team": D("0.3"),
+    "leadership.member.in_charge": D("0.4"),
+    "leadership.member.poll": D("0.3"),
+    "leadership.group.群众": D("0.4"),
+    "leadership.group.班子成员": D("0.3"),
+    "leadership.group.上级领导": D("0.2"),
+    "leadership.group.自评": D("0.1"),
+    "leadership.points.好": D("95"),
+    "leadership.points.较好": D("85"),
+    "leadership.points.一般": D("75"),
+    "leadership.points.差": D("60"),
+    "leadership.member_points.优秀": D("95"),
+    "leadership.member_points.称职": D("85"),
+    "leadership.member_points.基本称职": D("75"),
+    "leadership.member_points.不称职": D("60"),
+    "leadership.self_points.优秀": D("95"),
+    "leadership.self_points.良好": D("85"),
+    "leadership.self_points.一般": D("75"),
+    "leadership.self_points.较差": D("60"),
+    "leadership.team_grade.好": D("90"),
+    "leadership.team_grade.较好": D("80"),
+    "leadership.team_grade.一般": D("70"),
+    "leadership.member_grade.优秀": D("90"),
+    "leadership.member_grade.称职": D("70"),
+    "leadership.member_grade.基本称职": D("60"),
+    "leadership.excellent_cap": D("0.25"),
 }
 
 SCHEME_KEY_LABELS: dict[str, str] = {
@@ -122,6 +158,56 @@ SCHEME_KEY_LABELS: dict[str, str] = {
     "bonus_coef.称职": "奖金系数：称职",
     "bonus_coef.基本称职": "奖金系数：基本称职",
     "bonus_coef.不称职": "奖金系数：不称职",
+    "peer.min_raters": "民主测评：计分所需最少评价人数（匿名下限）",
+    "satisfaction.min_raters": "满意度测评：计分所需最少评价人数（匿名下限）",
+    "leadership.min_raters": "班子测评：计分所需最少他评人数（匿名下限）",
+    "leadership.team.work_weight": "班子得分：工作实绩权重",
+    "leadership.team.poll_weight": "班子得分：民主测评权重",
+    "leadership.principal.team": "主要负责人得分：班子得分权重",
+    "leadership.principal.in_charge": "主要负责人得分：分管工作权重",
+    "leadership.principal.poll": "主要负责人得分：个人测评权重",
+    "leadership.member.team": "班子成员得分：班子得分权重",
+    "leadership.member.in_charge": "班子成员得分：分管工作权重",
+    "leadership.member.poll": "班子成员得分：个人测评权重",
+    "leadership.group.群众": "班子测评权重：群众",
+    "leadership.group.班子成员": "班子测评权重：班子成员",
+    "leadership.group.上级领导": "班子测评权重：上级领导",
+    "leadership.group.自评": "班子测评权重：自评",
+    "leadership.points.好": "班子测评：好对应分",
+    "leadership.points.较好": "班子测评：较好对应分",
+    "leadership.points.一般": "班子测评：一般对应分",
+    "leadership.points.差": "班子测评：差对应分",
+    "leadership.member_points.优秀": "成员测评：优秀对应分",
+    "leadership.member_points.称职": "成员测评：称职对应分",
+    "leadership.member_points.基本称职": "成员测评：基本称职对应分",
+    "leadership.member_points.不称职": "成员测评：不称职对应分",
+    "leadership.self_points.优秀": "成员自评：优秀对应分",
+    "leadership.self_points.良好": "成员自评：良好对应分",
+    "leadership.self_points.一般": "成员自评：一般对应分",
+    "leadership.self_points.较差": "成员自评：较差对应分",
+    "leadership.team_grade.好": "班子等次：好分数线",
+    "leadership.team_grade.较好": "班子等次：较好分数线",
+    "leadership.team_grade.一般": "班子等次：一般分数线",
+    "leadership.member_grade.优秀": "成员等次：优秀分数线",
+    "leadership.member_grade.称职": "成员等次：称职分数线",
+    "leadership.member_grade.基本称职": "成员等次：基本称职分数线",
+    "leadership.excellent_cap": "成员等次：优秀人数占比上限",
+}
+
+# The scheme form's sections: the first part of a key (before the first dot) → heading.
+SCHEME_SECTION_LABELS: dict[str, str] = {
+    "monthly": "月度考核",
+    "peer": "民主测评",
+    "workload": "工作量系数",
+    "halfyear": "半年考核",
+    "satisfaction": "360度满意度测评",
+    "annual": "年度考核",
+    "common": "共同类指标",
+    "grade": "年度等次",
+    "advanced": "先进单位",
+    "reward": "奖励",
+    "bonus_coef": "奖金系数",
+    "leadership": "领导班子考核",
 }
 
 # Each group of weights sums to 1 (DOMAIN.md §6); the name is what the message shows.
@@ -142,6 +228,18 @@ WEIGHT_GROUPS: dict[str, tuple[str, ...]] = {
         "annual.common_weight",
     ),
     "满意度测评六类评价主体权重": tuple(k for k in SCHEME_DEFAULTS if k.startswith("satisfaction.group.")),
+    "班子得分权重（工作实绩 + 民主测评）": ("leadership.team.work_weight", "leadership.team.poll_weight"),
+    "主要负责人得分权重（班子 + 分管工作 + 个人测评）": (
+        "leadership.principal.team",
+        "leadership.principal.in_charge",
+        "leadership.principal.poll",
+    ),
+    "班子成员得分权重（班子 + 分管工作 + 个人测评）": (
+        "leadership.member.team",
+        "leadership.member.in_charge",
+        "leadership.member.poll",
+    ),
+    "班子测评四类评价主体权重": tuple(k for k in SCHEME_DEFAULTS if k.startswith("leadership.group.")),
 }
 WEIGHT_KEYS = tuple(k for keys in WEIGHT_GROUPS.values() for k in keys)
 WEIGHT_SUM_TOLERANCE = D("0.0001")
@@ -150,11 +248,15 @@ WEIGHT_SUM_TOLERANCE = D("0.0001")
 THRESHOLD_CHAINS: tuple[tuple[str, ...], ...] = (
     ("monthly.grade.优秀", "monthly.grade.良好", "monthly.grade.中等"),
     ("grade.excellent_min", "grade.competent_min", "grade.basic_min"),
+    ("leadership.team_grade.好", "leadership.team_grade.较好", "leadership.team_grade.一般"),
+    ("leadership.member_grade.优秀", "leadership.member_grade.称职", "leadership.member_grade.基本称职"),
 )
 THRESHOLD_KEYS = tuple(k for chain in THRESHOLD_CHAINS for k in chain)
 # Points of a grade and the common bonus cap are on the 100-point scale too.
 POINT_KEYS = tuple(
-    k for k in SCHEME_DEFAULTS if k.startswith(("peer.points.", "satisfaction.points."))
+    k for k in SCHEME_DEFAULTS
+    if k.startswith(("peer.points.", "satisfaction.points.", "leadership.points.", "leadership.member_points.",
+                     "leadership.self_points."))
 ) + ("common.bonus_cap",)
 WORKLOAD_KEYS = tuple(k for k in SCHEME_DEFAULTS if k.startswith("workload."))
 RATE_KEYS = (
@@ -162,6 +264,7 @@ RATE_KEYS = (
     "grade.first_excellent_rate",
     "grade.last_excellent_rate",
     "grade.last_basic_share",
+    "leadership.excellent_cap",
 )
 # Non-negative without an upper bound: money and the bonus coefficients of the grades.
 AMOUNT_KEYS = ("reward.commendation_amount", "reward.merit_amount") + tuple(
@@ -176,6 +279,9 @@ INTEGER_KEYS: dict[str, tuple[int, int | None]] = {
     "advanced.业务": (0, None),
     "advanced.事业": (0, None),
     "grade.leave_months_max": (0, 12),
+    "peer.min_raters": (1, None),
+    "satisfaction.min_raters": (1, None),
+    "leadership.min_raters": (1, None),
 }
 FLAG_KEYS = ("grade.poor_month_bars_excellent",)
 

@@ -121,7 +121,8 @@ def _aggregate(grades: list[str], period: Period, scheme: dict[str, Decimal]) ->
     points = [scheme[f"peer.points.{grade}"] for grade in grades]
     return PeerAggregate(shown=True, raters=len(grades),
                          distribution=[(grade, counts.get(grade, 0)) for grade, _label in PEER_GRADES],
-                         peer_score=rules.peer_score(points, int(scheme["monthly.trim_min_raters"])))
+                         peer_score=rules.peer_score(points, int(scheme["monthly.trim_min_raters"]),
+                                                     int(scheme["peer.min_raters"])))
 
 
 def received_aggregates(person: Person, months: list[Period]) -> list[tuple[Period, PeerAggregate]]:
@@ -242,7 +243,8 @@ def satisfaction_results(evaluation: SatisfactionEvaluation) -> list[DepartmentS
         if count < MIN_AGGREGATE_RATERS:
             results.append(DepartmentSatisfaction(department, None, None, False))
         else:
-            results.append(DepartmentSatisfaction(department, count, rules.satisfaction_score(by_group, weights), True))
+            score = rules.satisfaction_score(by_group, weights, int(scheme["satisfaction.min_raters"]))
+            results.append(DepartmentSatisfaction(department, count, score, True))
     return results
 
 

@@ -112,6 +112,7 @@ class _Year:
             if rating.ratee in self.persons and rating.rater in self.persons and rating.rater != rating.ratee:
                 points[(rating.month, rating.ratee)].append(s[f"peer.points.{rating.grade}"])
         trim = int(s["monthly.trim_min_raters"])
+        floor = int(s["peer.min_raters"])
 
         for staff_id, person in self.persons.items():
             dept = person.department_code
@@ -121,7 +122,7 @@ class _Year:
                 )
                 workload = self.data.workload.get((month, staff_id))
                 c = s[f"workload.{workload}"] if workload else DEFAULT_COEFFICIENT
-                p = rules.peer_score(points.get((month, staff_id), []), trim)
+                p = rules.peer_score(points.get((month, staff_id), []), trim, floor)
                 m = rules.monthly_score(r, c, p, s["monthly.dept_weight"], s["monthly.peer_weight"])
                 if m is None:  # a row only for a month with a monthly score
                     continue
@@ -145,6 +146,7 @@ class _Year:
                 s[f"satisfaction.points.{rating.grade}"]
             )
         group_weights = {g: s[f"satisfaction.group.{g}"] for g in SATISFACTION_GROUPS}
+        floor = int(s["satisfaction.min_raters"])
 
         def department_rate(leaves: list[IndicatorData], half: str) -> Decimal | None:
             return rules.score_rate(
@@ -157,7 +159,7 @@ class _Year:
             for half in HALVES:
                 b = department_rate(business.get(dept.code, []), half)
                 g = department_rate(management.get(dept.code, []), half)
-                sat = rules.satisfaction_score(sat_points.get((half, dept.code), {}), group_weights)
+                sat = rules.satisfaction_score(sat_points.get((half, dept.code), {}), group_weights, floor)
                 d = rules.department_half_score(
                     b, g, sat,
                     s["halfyear.business_weight"],

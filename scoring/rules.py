@@ -115,14 +115,16 @@ def responsibility_rate(leaves: Iterable[tuple[Number, Number, Number | None]]) 
     return round_half_up(HUNDRED * numerator / denominator)
 
 
-def peer_score(points: Sequence[Number], trim_min_raters: int) -> Decimal | None:
+def peer_score(points: Sequence[Number], trim_min_raters: int, min_raters: int) -> Decimal | None:
     """P, the democratic evaluation (§4.2): the mean of the ratings' points.
 
+    Anonymity floor: with fewer than ``min_raters`` ratings (counted before trimming) P is
+    undefined, so that M, R and c cannot give back the grade of the one or two colleagues who rated.
     With ``n ≥ trim_min_raters`` ratings the single highest and the single lowest are dropped
     (去掉一个最高分和一个最低分) before the mean.  No rating: undefined.
     """
     values = sorted(_dec(p) for p in points)
-    if not values:
+    if not values or len(values) < min_raters:
         return None
     if len(values) >= trim_min_raters:
         values = values[1:-1]
@@ -168,7 +170,7 @@ def monthly_grade(
 
 
 def satisfaction_score(
-    ratings: Mapping[str, Sequence[Number]], group_weights: Mapping[str, Number]
+    ratings: Mapping[str, Sequence[Number]], group_weights: Mapping[str, Number], min_raters: int
 ) -> Decimal | None:
     """S, the 360° score of one department for one half (§5).
 
@@ -176,7 +178,12 @@ def satisfaction_score(
     ratings (unrounded); ``S = Σ weight·mean / Σ weight`` over the groups that rated.  Computed
     exactly with fractions because a group mean may not terminate (e.g. 85 + 1/3), and only S
     itself is rounded.
+
+    Anonymity floor: with fewer than ``min_raters`` ratings over all groups S is undefined
+    (D and H then renormalise without it).
     """
+    if sum(len(points) for points in ratings.values()) < min_raters:
+        return None
     total_weight = Fraction(0)
     total = Fraction(0)
     for group, points in ratings.items():

@@ -1,8 +1,6 @@
 """The year workbook end to end through the database: import → compute → export with the management
 commands, on SQLite and (in CI's second pass) PostgreSQL; invalid workbooks change nothing."""
 import io
-import os
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -11,20 +9,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from appraisal.exchange.writer import compare_results
 from appraisal.models import AssessmentYear, Period, PeriodState
 from scoring.models import AnnualResult, DepartmentAnnualResult, MonthlyResult, RewardResult
 from scoring.services import year_compute
+from tests.public_scenarios import ORG, SCENARIO_DIR, SCENARIO_NAMES, compare_with_expected
 
-SCENARIOS = ("small-11", "edge-12", "params-13", "ties-14")
-ORG = {"small-11": "ORG11", "edge-12": "ORG12", "params-13": "ORG13", "ties-14": "ORG14"}
-
-
-def scenario_dir() -> Path:
-    for candidate in (os.environ.get("SCENARIO_DIR", ""), Path(__file__).resolve().parents[2] / "shared" / "scenarios"):
-        if candidate and Path(candidate).is_dir():
-            return Path(candidate)
-    pytest.fail("public scenarios not found beside the repository (../shared/scenarios) nor in SCENARIO_DIR")
 
 
 def run(*args):
@@ -49,9 +38,9 @@ def pipeline_worker(django_db_setup):
 
 # transaction=True: compute_scores queues its job on commit, as in production.
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("name", SCENARIOS)
+@pytest.mark.parametrize("name", SCENARIO_NAMES)
 def test_public_scenario_through_the_database(name, tmp_path, pipeline_worker):
-    code, out, err = run("import_workbook", str(scenario_dir() / f"{name}.input.xlsx"))
+    code, out, err = run("import_workbook", str(SCENARIO_DIR / f"{name}.input.xlsx"))
     assert code == 0, err
     assert out.startswith("已导入 " + ORG[name])
     code, out, err = run("compute_scores", ORG[name], "2025")
@@ -60,7 +49,7 @@ def test_public_scenario_through_the_database(name, tmp_path, pipeline_worker):
     target = tmp_path / "results.xlsx"
     code, out, err = run("export_results", ORG[name], "2025", str(target))
     assert code == 0, err
-    assert compare_results(target, scenario_dir() / f"{name}.expected.xlsx") == []
+    assert compare_with_expected(target, name) == []
 
 
 def snapshot(model):
@@ -70,13 +59,13 @@ def snapshot(model):
 
 @pytest.mark.django_db
 def test_rerunning_and_reimporting_give_identical_results():
-    run("import_workbook", str(scenario_dir() / "edge-12.input.xlsx"))
+    run("import_workbook", str(SCENARIO_DIR / "edge-12.input.xlsx"))
     year = AssessmentYear.objects.get(organisation__code="ORG12")
     year_compute(assessment_year=year)
     first = [snapshot(m) for m in (MonthlyResult, AnnualResult, DepartmentAnnualResult, RewardResult)]
     year_compute(assessment_year=year)
     assert [snapshot(m) for m in (MonthlyResult, AnnualResult, DepartmentAnnualResult, RewardResult)] == first
-    code, out, _err = run("import_workbook", str(scenario_dir() / "edge-12.input.xlsx"))
+    code, out, _err = run("import_workbook", str(SCENARIO_DIR / "edge-12.input.xlsx"))
     assert code == 0 and out.startswith("已替换 ORG12")
     year_compute(assessment_year=year)
     assert [snapshot(m) for m in (MonthlyResult, AnnualResult, DepartmentAnnualResult, RewardResult)] == first
@@ -86,7 +75,7 @@ def test_rerunning_and_reimporting_give_identical_results():
 def test_pipeline_queries_do_not_grow_with_the_organisation():
     counts = {}
     for name in ("small-11", "params-13"):  # 20 and 53 people
-        run("import_workbook", str(scenario_dir() / f"{name}.input.xlsx"))
+        run("import_workbook", str(SCENARIO_DIR / f"{name}.input.xlsx"))
         year = AssessmentYear.objects.get(organisation__code=ORG[name])
         with CaptureQueriesContext(connection) as context:
             year_compute(assessment_year=year)
@@ -117,11 +106,11 @@ def all_counts():
 
 @pytest.mark.django_db
 def test_locked_year_refuses_to_be_replaced():
-    run("import_workbook", str(scenario_dir() / "small-11.input.xlsx"))
+    run("import_workbook", str(SCENARIO_DIR / "small-11.input.xlsx"))
     Period.objects.filter(assessment_year__organisation__code="ORG11", kind="month", number=3).update(
         state=PeriodState.LOCKED)
     before = all_counts()
-    code, _out, err = run("import_workbook", str(scenario_dir() / "small-11.input.xlsx"))
+    code, _out, err = run("import_workbook", str(SCENARIO_DIR / "small-11.input.xlsx"))
     assert code == 1 and "已有锁定的考核周期（3月）" in err
     assert all_counts() == before
 
@@ -168,9 +157,9 @@ BREAKERS = [
 @pytest.mark.django_db
 @pytest.mark.parametrize("label, damage, where", BREAKERS, ids=[b[0] for b in BREAKERS])
 def test_invalid_workbook_exits_1_and_changes_nothing(label, damage, where, tmp_path):
-    run("import_workbook", str(scenario_dir() / "ties-14.input.xlsx"))  # an existing year to keep intact
+    run("import_workbook", str(SCENARIO_DIR / "ties-14.input.xlsx"))  # an existing year to keep intact
     before = all_counts()
-    book = openpyxl.load_workbook(scenario_dir() / "small-11.input.xlsx")
+    book = openpyxl.load_workbook(SCENARIO_DIR / "small-11.input.xlsx")
     damage(book)
     path = tmp_path / "bad.xlsx"
     book.save(path)
@@ -185,7 +174,7 @@ def test_invalid_workbook_exits_1_and_changes_nothing(label, damage, where, tmp_
 
 @pytest.mark.django_db
 def test_dry_run_writes_nothing():
-    code, out, _err = run("import_workbook", str(scenario_dir() / "small-11.input.xlsx"), "--dry-run")
+    code, out, _err = run("import_workbook", str(SCENARIO_DIR / "small-11.input.xlsx"), "--dry-run")
     assert code == 0 and "校验通过" in out and "未写入" in out
     assert not AssessmentYear.objects.exists()
 
@@ -193,7 +182,7 @@ def test_dry_run_writes_nothing():
 @pytest.mark.django_db
 def test_parent_full_score_zero_is_not_a_leaf_score(tmp_path):
     """A parent's 分值 is only checked for a valid value (EXCHANGE.md); zero there is kept as none."""
-    book = openpyxl.load_workbook(scenario_dir() / "small-11.input.xlsx")
+    book = openpyxl.load_workbook(SCENARIO_DIR / "small-11.input.xlsx")
     breaking("指标", 5, "分值", 0)(book)
     path = tmp_path / "parent.xlsx"
     book.save(path)
@@ -212,7 +201,7 @@ def test_pipeline_job_runs_through_a_real_celery_worker(tmp_path):
     from tests.services import celery_worker, require_services
 
     require_services()
-    run("import_workbook", str(scenario_dir() / "small-11.input.xlsx"))
+    run("import_workbook", str(SCENARIO_DIR / "small-11.input.xlsx"))
     year = AssessmentYear.objects.get(organisation__code="ORG11")
     job = ScoringJob.objects.create(assessment_year=year)
     with celery_worker() as queue:
@@ -226,7 +215,7 @@ def test_pipeline_job_runs_through_a_real_celery_worker(tmp_path):
     assert job.state == "done" and job.progress == 100 and "年度成绩 18 行" in job.message
     target = tmp_path / "results.xlsx"
     assert run("export_results", "ORG11", "2025", str(target))[0] == 0
-    assert compare_results(target, scenario_dir() / "small-11.expected.xlsx") == []
+    assert compare_with_expected(target, "small-11") == []
 
 
 @pytest.mark.django_db
@@ -236,7 +225,7 @@ def test_office_imports_a_workbook_in_the_browser_flow(client, world, tmp_path):
     client.force_login(world.users["office"])
     template = client.get("/years/workbook/template/")
     assert template.status_code == 200 and template["Content-Disposition"].startswith("attachment")
-    book = openpyxl.load_workbook(scenario_dir() / "small-11.input.xlsx")
+    book = openpyxl.load_workbook(SCENARIO_DIR / "small-11.input.xlsx")
     breaking("人员", 2, "职务类型", "科长")(book)
     breaking("部门", 3, "部门分组", "其他")(book)
     bad = io.BytesIO()
@@ -247,7 +236,7 @@ def test_office_imports_a_workbook_in_the_browser_flow(client, world, tmp_path):
     assert "发现 2 处问题，未导入任何数据" in text
     assert "部门 / 第3行 / 部门分组" in text and "人员 / 第2行 / 职务类型" in text
     assert not AssessmentYear.objects.filter(organisation__code="ORG11").exists()
-    with open(scenario_dir() / "small-11.input.xlsx", "rb") as handle:
+    with open(SCENARIO_DIR / "small-11.input.xlsx", "rb") as handle:
         text = client.post("/years/workbook/", {"file": handle}, follow=True).content.decode()
     assert "您没有导入该单位数据的权限" in text  # ORG11 is not the office's organisation
     assert not AssessmentYear.objects.filter(organisation__code="ORG11").exists()
@@ -256,12 +245,12 @@ def test_office_imports_a_workbook_in_the_browser_flow(client, world, tmp_path):
 @pytest.mark.django_db
 def test_office_imports_its_own_organisations_year(client, world):
     client.force_login(world.users["office"])
-    book = openpyxl.load_workbook(scenario_dir() / "small-11.input.xlsx")
+    book = openpyxl.load_workbook(SCENARIO_DIR / "small-11.input.xlsx")
     breaking("单位", 2, "单位编码", "T1")(book)
     upload = io.BytesIO()
     book.save(upload)
     upload.seek(0)
     upload.name = "t1.xlsx"
     response = client.post("/years/workbook/", {"file": upload}, follow=True)
-    assert "已导入 T1 2025 年度：4 个部门，20 人" in response.content.decode()
+    assert "已导入 T1 2025 年度：4 个部门，22 人" in response.content.decode()
     assert AssessmentYear.objects.get(organisation=world.organisation, year=2025)

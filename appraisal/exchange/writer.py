@@ -179,7 +179,9 @@ def _key_part(title: str, value) -> Any:
     return value
 
 
-def _read(path_or_filelike) -> tuple[dict[str, dict[tuple, dict[str, Any]]], list[str]]:
+def _read(path_or_filelike, unknown: list[str] | None = None
+          ) -> tuple[dict[str, dict[tuple, dict[str, Any]]], list[str]]:
+    """The results sheets of a workbook; the names of its other sheets go to ``unknown`` when given."""
     workbook = openpyxl.load_workbook(path_or_filelike, read_only=True, data_only=True)
     problems: list[str] = []
     sheets: dict[str, dict[tuple, dict[str, Any]]] = {}
@@ -188,6 +190,8 @@ def _read(path_or_filelike) -> tuple[dict[str, dict[tuple, dict[str, Any]]], lis
             name = str(worksheet.title).strip()
             spec = RESULT_SHEET_BY_NAME.get(name)
             if spec is None:
+                if unknown is not None:
+                    unknown.append(name)
                 continue
             if hasattr(worksheet, "reset_dimensions"):
                 worksheet.reset_dimensions()
@@ -246,17 +250,22 @@ def _show_key(key: tuple) -> str:
     return "/".join(str(part) for part in key)
 
 
-def compare_results(actual_path, expected_path) -> list[str]:
+def compare_results(actual_path, expected_path, skip_sheets=frozenset()) -> list[str]:
     """Every difference between two results workbooks, as readable lines ([] when they match).
 
-    Only the sheets and columns of the expected workbook count; figures are compared to 2 decimals,
+    Every sheet and column of the expected workbook counts, except the sheets named in ``skip_sheets``;
+    an expected sheet this writer does not know is a difference. Figures are compared to 2 decimals,
     texts exactly; row order does not matter.
     """
+    unknown: list[str] = []
     actual, actual_problems = _read(actual_path)
-    expected, expected_problems = _read(expected_path)
+    expected, expected_problems = _read(expected_path, unknown)
     differences = [f"实际结果 {line}" for line in actual_problems]
     differences += [f"期望结果 {line}" for line in expected_problems]
+    differences += [f"{name}: 实际结果缺少此工作表" for name in unknown if name not in skip_sheets]
     for name, expected_rows in expected.items():
+        if name in skip_sheets:
+            continue
         if name not in actual:
             differences.append(f"{name}: 实际结果缺少此工作表")
             continue

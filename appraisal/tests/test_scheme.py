@@ -5,7 +5,14 @@ from decimal import Decimal
 
 import pytest
 
-from appraisal.scheme import SCHEME_DEFAULTS, SCHEME_KEY_LABELS, WEIGHT_GROUPS, merge_scheme, validate_scheme
+from appraisal.scheme import (
+    SCHEME_DEFAULTS,
+    SCHEME_KEY_LABELS,
+    SCHEME_SECTION_LABELS,
+    WEIGHT_GROUPS,
+    merge_scheme,
+    validate_scheme,
+)
 
 D = Decimal
 
@@ -26,6 +33,19 @@ EXCHANGE_KEYS = [
     "advanced.综合", "advanced.业务", "advanced.事业",
     "reward.commendation_amount", "reward.merit_amount", "reward.merit_run", "reward.reserve_top",
     "bonus_coef.优秀", "bonus_coef.称职", "bonus_coef.基本称职", "bonus_coef.不称职",
+    "peer.min_raters", "satisfaction.min_raters", "leadership.min_raters",
+    "leadership.team.work_weight", "leadership.team.poll_weight",
+    "leadership.principal.team", "leadership.principal.in_charge", "leadership.principal.poll",
+    "leadership.member.team", "leadership.member.in_charge", "leadership.member.poll",
+    "leadership.group.群众", "leadership.group.班子成员", "leadership.group.上级领导", "leadership.group.自评",
+    "leadership.points.好", "leadership.points.较好", "leadership.points.一般", "leadership.points.差",
+    "leadership.member_points.优秀", "leadership.member_points.称职", "leadership.member_points.基本称职",
+    "leadership.member_points.不称职",
+    "leadership.self_points.优秀", "leadership.self_points.良好", "leadership.self_points.一般",
+    "leadership.self_points.较差",
+    "leadership.team_grade.好", "leadership.team_grade.较好", "leadership.team_grade.一般",
+    "leadership.member_grade.优秀", "leadership.member_grade.称职", "leadership.member_grade.基本称职",
+    "leadership.excellent_cap",
 ]
 
 
@@ -43,6 +63,16 @@ def test_every_exchange_key_has_a_decimal_default_and_a_label():
     ("grade.first_excellent_rate", "0.30"), ("grade.last_excellent_rate", "0"), ("grade.basic_min", "50"),
     ("grade.poor_month_bars_excellent", "1"), ("grade.last_basic_share", "0.2"), ("advanced.业务", "3"),
     ("reward.merit_amount", "1500"), ("reward.reserve_top", "2"), ("bonus_coef.基本称职", "0.8"),
+    ("peer.min_raters", "3"), ("satisfaction.min_raters", "3"), ("leadership.min_raters", "3"),
+    ("leadership.team.work_weight", "0.7"), ("leadership.team.poll_weight", "0.3"),
+    ("leadership.principal.team", "0.6"), ("leadership.principal.in_charge", "0.1"),
+    ("leadership.principal.poll", "0.3"), ("leadership.member.team", "0.3"),
+    ("leadership.member.in_charge", "0.4"), ("leadership.member.poll", "0.3"),
+    ("leadership.group.群众", "0.4"), ("leadership.group.班子成员", "0.3"), ("leadership.group.上级领导", "0.2"),
+    ("leadership.group.自评", "0.1"), ("leadership.points.较好", "85"), ("leadership.member_points.不称职", "60"),
+    ("leadership.self_points.一般", "75"), ("leadership.team_grade.一般", "70"),
+    ("leadership.member_grade.称职", "70"), ("leadership.member_grade.基本称职", "60"),
+    ("leadership.excellent_cap", "0.25"),
 ])
 def test_defaults(key, default):
     assert SCHEME_DEFAULTS[key] == D(default)
@@ -74,6 +104,17 @@ def test_defaults_are_valid():
     {"bonus_coef.优秀": D("1.5"), "bonus_coef.不称职": D("0")},
     {"common.bonus_cap": D("0")},
     {"common.bonus_cap": 3, "monthly.dept_weight": "0.5", "monthly.peer_weight": 0.5},  # non-Decimal input
+    {"peer.min_raters": D("1"), "satisfaction.min_raters": D("1"), "leadership.min_raters": D("1")},
+    {"peer.min_raters": D("7"), "satisfaction.min_raters": D("10.0"), "leadership.min_raters": D("5")},
+    {"leadership.team.work_weight": D("1"), "leadership.team.poll_weight": D("0")},
+    {"leadership.principal.team": D("0.5"), "leadership.principal.in_charge": D("0.2"),
+     "leadership.principal.poll": D("0.3")},
+    {"leadership.member.team": D("0.2"), "leadership.member.in_charge": D("0.5")},
+    {"leadership.group.群众": D("0.5"), "leadership.group.自评": D("0")},
+    {"leadership.points.好": D("100"), "leadership.self_points.较差": D("0"), "leadership.member_points.优秀": D("98")},
+    {"leadership.team_grade.好": D("80"), "leadership.team_grade.较好": D("80"), "leadership.team_grade.一般": D("80")},
+    {"leadership.member_grade.优秀": D("95"), "leadership.member_grade.称职": D("75")},
+    {"leadership.excellent_cap": D("0")}, {"leadership.excellent_cap": D("1")},
 ])
 def test_valid_schemes(overrides):
     assert validate_scheme(overrides) == []
@@ -110,6 +151,25 @@ def test_valid_schemes(overrides):
     ({"grade.leave_months_max": D("6.5")}, "grade.leave_months_max", "应为整数"),
     ({"grade.unknown": D("1")}, "grade.unknown", "未知的方案参数"),
     ({"common.bonus_cap": "五"}, "common.bonus_cap", "不是有效的数字"),
+    ({"peer.min_raters": D("0")}, "peer.min_raters", "大于等于1的整数"),
+    ({"peer.min_raters": D("2.5")}, "peer.min_raters", "应为整数"),
+    ({"satisfaction.min_raters": D("-3")}, "satisfaction.min_raters", "大于等于1的整数"),
+    ({"leadership.min_raters": D("0")}, "leadership.min_raters", "大于等于1的整数"),
+    ({"leadership.team.poll_weight": D("0.4")}, "leadership.team.work_weight",
+     "班子得分权重（工作实绩 + 民主测评）之和应为1，实际为1.1"),
+    ({"leadership.principal.in_charge": D("0.2")}, "leadership.principal.team", "主要负责人得分权重"),
+    ({"leadership.member.poll": D("0.2")}, "leadership.member.team", "班子成员得分权重"),
+    ({"leadership.group.自评": D("0.2")}, "leadership.group.群众", "班子测评四类评价主体权重之和应为1"),
+    ({"leadership.member.in_charge": D("1.4")}, "leadership.member.in_charge", "权重应在0到1之间"),
+    ({"leadership.points.好": D("101")}, "leadership.points.好", "分值应在0到100之间"),
+    ({"leadership.member_points.称职": D("-5")}, "leadership.member_points.称职", "分值应在0到100之间"),
+    ({"leadership.self_points.良好": D("100.01")}, "leadership.self_points.良好", "分值应在0到100之间"),
+    ({"leadership.team_grade.较好": D("91")}, "leadership.team_grade.较好",
+     "不能高于“leadership.team_grade.好”的值90"),
+    ({"leadership.member_grade.基本称职": D("75")}, "leadership.member_grade.基本称职",
+     "不能高于“leadership.member_grade.称职”的值70"),
+    ({"leadership.team_grade.好": D("120")}, "leadership.team_grade.好", "分数线应在0到100之间"),
+    ({"leadership.excellent_cap": D("1.25")}, "leadership.excellent_cap", "比例应在0到1之间"),
     ({"common.bonus_cap": D("NaN")}, "common.bonus_cap", "不是有效的数字"),
 ])
 def test_invalid_schemes(overrides, key, fragment):
@@ -146,7 +206,8 @@ def test_a_weight_out_of_range_is_not_reported_twice():
 
 def test_weight_groups_cover_every_weight():
     grouped = [key for keys in WEIGHT_GROUPS.values() for key in keys]
-    assert sorted(grouped) == sorted(k for k in SCHEME_DEFAULTS if k.endswith("_weight") or ".group." in k)
+    assert sorted(grouped) == sorted(k for k in SCHEME_DEFAULTS if k.endswith("_weight") or ".group." in k
+                                     or k.startswith(("leadership.principal.", "leadership.member.")))
 
 
 def test_merge_scheme_fills_defaults():
@@ -161,3 +222,9 @@ def test_merge_scheme_fills_defaults():
 def test_merge_scheme_refuses_unknown_keys():
     with pytest.raises(KeyError):
         merge_scheme({"monthly.weight": D("1")})
+
+
+def test_every_section_of_the_form_has_a_chinese_heading():
+    assert {key.split(".")[0] for key in SCHEME_DEFAULTS} == set(SCHEME_SECTION_LABELS)
+    labels = list(SCHEME_KEY_LABELS.values()) + list(SCHEME_SECTION_LABELS.values())
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in label) for label in labels)

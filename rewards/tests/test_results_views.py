@@ -9,17 +9,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from appraisal.exchange.writer import compare_results
 from appraisal.models import AssessmentYear, AuditEvent, Department, Period, PeriodState, Person, Role
 from appraisal.tests.factories import person_user, role_user
 from rewards import selectors
 from scoring.models import AnnualResult, DepartmentAnnualResult, MonthlyResult, PeerRating, RewardResult, ScoringJob
 from scoring.services import year_compute
-from tests.test_year_workbook import run, scenario_dir
+from tests.public_scenarios import SCENARIO_DIR, compare_with_expected
+from tests.test_year_workbook import run
 
 
 def load(name: str, org: str) -> AssessmentYear:
-    code, _out, err = run("import_workbook", str(scenario_dir() / f"{name}.input.xlsx"))
+    code, _out, err = run("import_workbook", str(SCENARIO_DIR / f"{name}.input.xlsx"))
     assert code == 0, err
     year = AssessmentYear.objects.get(organisation__code=org, year=2025)
     year_compute(assessment_year=year)
@@ -225,7 +225,7 @@ def test_workbook_download_is_the_stored_results_and_is_audited(client, small, t
     target = tmp_path / "results.xlsx"
     target.write_bytes(b"".join(response.streaming_content))
     openpyxl.load_workbook(io.BytesIO(target.read_bytes()))
-    assert compare_results(target, scenario_dir() / "small-11.expected.xlsx") == []
+    assert compare_with_expected(target, "small-11") == []
     event = AuditEvent.objects.filter(action="results.export").latest("id")
     assert event.actor == small["office"] and event.organisation_id == year.organisation_id
 

@@ -159,23 +159,32 @@ def test_score_rate(pairs, expected):
 # --------------------------------------------------------------------------- P (§4.2)
 
 @pytest.mark.parametrize(
-    "points, trim_min, expected",
+    "points, trim_min, floor, expected",
     [
-        ([95, 85, 85, 75], 5, "85.00"),  # 4 < 5: no trimming
-        ([95, 95, 85, 75, 60], 5, "85.00"),  # trims one 95 and the 60: (95+85+75)/3
-        ([95, 95, 95, 95, 95], 5, "95.00"),  # only one of the equal highest is dropped
-        ([95, 85, 85, 75], 4, "85.00"),  # threshold lowered: (85+85)/2
-        ([95, 85, 60, 60], 4, "72.50"),  # trims 95 and one 60: (85+60)/2
-        ([95, 85, 60], 3, "85.00"),  # trimming to a single rating
-        ([95, 85, 85], 5, "88.33"),  # mean rounded half-up, not before
-        ([95, 95, 85], 5, "91.67"),
-        ([75, 75, 60, 75], 5, "71.25"),
-        ([75], 5, "75.00"),
-        ([], 5, None),  # no rating: undefined
+        ([95, 85, 85, 75], 5, 3, "85.00"),  # 4 < 5: no trimming
+        ([95, 95, 85, 75, 60], 5, 3, "85.00"),  # trims one 95 and the 60: (95+85+75)/3
+        ([95, 95, 95, 95, 95], 5, 3, "95.00"),  # only one of the equal highest is dropped
+        ([95, 85, 85, 75], 4, 3, "85.00"),  # threshold lowered: (85+85)/2
+        ([95, 85, 60, 60], 4, 3, "72.50"),  # trims 95 and one 60: (85+60)/2
+        ([95, 85, 60], 3, 3, "85.00"),  # trimming to a single rating
+        ([95, 85, 85], 5, 3, "88.33"),  # mean rounded half-up, not before
+        ([95, 95, 85], 5, 3, "91.67"),
+        ([75, 75, 60, 75], 5, 3, "71.25"),
+        ([], 5, 3, None),  # no rating: undefined
+        # the anonymity floor (peer.min_raters), counted before trimming
+        ([75], 5, 3, None),  # one rater: P would give the grade back
+        ([95, 60], 5, 3, None),  # two raters: below the floor
+        ([95, 60, 75], 5, 3, "76.67"),  # exactly the floor
+        ([75], 5, 1, "75.00"),  # floor lowered by the scheme
+        ([95, 60], 5, 2, "77.50"),
+        ([95, 85, 75, 60], 5, 5, None),  # floor raised: four are too few
+        ([95, 95, 85, 75, 60], 5, 5, "85.00"),  # five reach it, then trimming leaves three
+        ([95, 85, 60], 3, 4, None),  # trimming would leave one, but the floor counts the three given
+        ([95, 85, 75, 60], 3, 4, "80.00"),  # 4 given ≥ 4; trimmed to (85+75)/2
     ],
 )
-def test_peer_score(points, trim_min, expected):
-    assert exact(rules.peer_score([D(p) for p in points], trim_min), expected)
+def test_peer_score(points, trim_min, floor, expected):
+    assert exact(rules.peer_score([D(p) for p in points], trim_min, floor), expected)
 
 
 # --------------------------------------------------------------------------- M (§4.2)
@@ -257,14 +266,32 @@ WEIGHTS = {
 )
 def test_satisfaction_score(ratings, expected):
     points = {g: [D(p) for p in ps] for g, ps in ratings.items()}
-    assert exact(rules.satisfaction_score(points, WEIGHTS), expected)
+    assert exact(rules.satisfaction_score(points, WEIGHTS, 1), expected)
+
+
+@pytest.mark.parametrize(
+    "ratings, floor, expected",
+    [
+        ({"主要领导": [95]}, 3, None),  # one rater: S would be that rater's grade
+        ({"主要领导": [95], "社会各界代表": [60]}, 3, None),  # two raters over all groups: still too few
+        ({"主要领导": [95], "分管领导": [85], "社会各界代表": [60]}, 3, "82.92"),  # three groups, one each: 49.75/0.6
+        ({"机关部门": [95, 85, 75]}, 3, "85.00"),  # three in one group reach the floor
+        ({"主要领导": [95], "分管领导": []}, 3, None),  # an empty group adds no rater
+        ({"主要领导": [95], "社会各界代表": [60]}, 2, "81.88"),  # floor lowered by the scheme
+        ({"主要领导": [95, 85], "机关部门": [75, 60]}, 5, None),  # floor raised: four are too few
+        ({}, 1, None),
+    ],
+)
+def test_satisfaction_floor(ratings, floor, expected):
+    points = {g: [D(p) for p in ps] for g, ps in ratings.items()}
+    assert exact(rules.satisfaction_score(points, WEIGHTS, floor), expected)
 
 
 def test_satisfaction_group_means_are_not_rounded_first():
     # 主要领导 mean 275/3 = 91.666… (rounded first: 91.67), 分管领导 mean 85:
     # exact (0.25*275/3 + 0.20*85) / 0.45 = 88.7037… -> 88.70; a rounded mean would give 88.71
     points = {"主要领导": [D(95), D(95), D(85)], "分管领导": [D(95), D(75)]}
-    assert exact(rules.satisfaction_score(points, WEIGHTS), "88.70")
+    assert exact(rules.satisfaction_score(points, WEIGHTS, 1), "88.70")
 
 
 def test_satisfaction_exact_half_through_sevenths():
@@ -274,7 +301,7 @@ def test_satisfaction_exact_half_through_sevenths():
         "主要领导": [D(95)] * 6 + [D(75)],
         "机关部门": [D(95)] * 3 + [D(75)] * 3 + [D(60)],
     }
-    assert exact(rules.satisfaction_score(points, WEIGHTS), "88.13")
+    assert exact(rules.satisfaction_score(points, WEIGHTS, 1), "88.13")
 
 
 @pytest.mark.parametrize(
@@ -419,8 +446,12 @@ def _tiny_year(**overrides) -> YearInput:
     )
 
 
+# The tiny year has one or two raters per ratee: with the floors lowered to 1 the wiring shows.
+NO_FLOORS = {"peer.min_raters": D(1), "satisfaction.min_raters": D(1)}
+
+
 def test_engine_rows_and_fallbacks():
-    result = compute_year(_tiny_year())
+    result = compute_year(_tiny_year(**NO_FLOORS))
     monthly = {(r.staff_id, r.month): r for r in result.monthly}
     # P1 carries M1: R = 80, c = 1.10, no peer rating -> M = R x c = 88.00
     assert monthly[("P1", 1)].responsibility_rate == D("80.00")
@@ -455,12 +486,33 @@ def test_engine_rows_and_fallbacks():
     assert annual["H1"].common_score is None
 
 
+def test_engine_applies_the_anonymity_floors():
+    """Default floors (3): P2's two ratings and P3's one give no P; D1's single 360° rating gives no S,
+    so D and H renormalise without it."""
+    result = compute_year(_tiny_year())
+    monthly = {(r.staff_id, r.month): r for r in result.monthly}
+    assert monthly[("P2", 1)].peer_score is None
+    assert monthly[("P2", 1)].monthly_score == D("80.00")  # R x c alone: the ratings cannot be recomputed
+    assert ("P3", 3) not in monthly  # no R and no P that month: no monthly score at all
+    halves = {(r.department_code, r.half): r for r in result.department_half}
+    assert halves[("D1", "上半年")].satisfaction_score is None
+    assert halves[("D1", "上半年")].half_score == D("75.00")  # G alone
+    person_half = {(r.staff_id, r.half): r for r in result.person_half}
+    assert person_half[("P1", "上半年")].half_score == D("75.00")  # Rh alone
+
+    # the floors are scheme parameters: two ratings count with peer.min_raters = 2
+    lowered = compute_year(_tiny_year(**{"peer.min_raters": D(2)}))
+    monthly = {(r.staff_id, r.month): r for r in lowered.monthly}
+    assert monthly[("P2", 1)].peer_score == D("90.00")
+    assert ("P3", 3) not in monthly
+
+
 def test_engine_uses_scheme_overrides():
-    base = {(r.staff_id, r.month): r for r in compute_year(_tiny_year()).monthly}
+    base = {(r.staff_id, r.month): r for r in compute_year(_tiny_year(**NO_FLOORS)).monthly}
     changed = {
         (r.staff_id, r.month): r
         for r in compute_year(
-            _tiny_year(**{"workload.非常大": D("1.2"), "peer.points.中等": D("70")})
+            _tiny_year(**NO_FLOORS, **{"workload.非常大": D("1.2"), "peer.points.中等": D("70")})
         ).monthly
     }
     assert base[("P1", 1)].monthly_score == D("88.00")

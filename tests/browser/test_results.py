@@ -11,7 +11,8 @@ from appraisal.models import AssessmentYear, Department, Period, PeriodState, Pe
 from appraisal.tests.factories import person_user, role_user
 from scoring.models import AnnualResult, MonthlyResult
 from scoring.services import year_compute
-from tests.test_year_workbook import run, scenario_dir
+from tests.public_scenarios import SCENARIO_DIR
+from tests.test_year_workbook import run
 
 from .conftest import login
 
@@ -21,7 +22,7 @@ PASSWORD = "Test@12345"
 
 @pytest.fixture
 def scenario():
-    code, _out, err = run("import_workbook", str(scenario_dir() / "small-11.input.xlsx"))
+    code, _out, err = run("import_workbook", str(SCENARIO_DIR / "small-11.input.xlsx"))
     assert code == 0, err
     year = AssessmentYear.objects.get(organisation__code="ORG11", year=2025)
     year_compute(assessment_year=year)

@@ -6,34 +6,22 @@ Bad workbooks are a public scenario input loaded with openpyxl, broken in one pl
 from __future__ import annotations
 
 import io
-import os
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
 
 import openpyxl
 import pytest
 
 from appraisal.exchange.reader import SHEET_SPECS, WorkbookError, read_workbook, write_template
 from appraisal.scheme import SCHEME_DEFAULTS
+from tests.public_scenarios import SCENARIO_DIR, SCENARIO_NAMES
 
-
-def _scenario_dir() -> Path:
-    candidates = [os.environ.get("SCENARIO_DIR", ""),
-                  Path(__file__).resolve().parents[4] / "shared" / "scenarios"]
-    for candidate in candidates:
-        if candidate and Path(candidate).is_dir():
-            return Path(candidate)
-    pytest.skip("public scenarios not found (set SCENARIO_DIR)")
-
-
-SCENARIO_NAMES = ("small-11", "edge-12", "params-13", "ties-14")
 BASE = "small-11"
 
 
 @lru_cache(maxsize=None)
 def _input_bytes(name: str) -> bytes:
-    return (_scenario_dir() / f"{name}.input.xlsx").read_bytes()
+    return (SCENARIO_DIR / f"{name}.input.xlsx").read_bytes()
 
 
 def load(name: str = BASE) -> openpyxl.Workbook:
@@ -107,7 +95,7 @@ def with_scheme(wb, *pairs):
 
 @pytest.mark.parametrize("name", SCENARIO_NAMES)
 def test_public_scenarios_read_without_errors(name):
-    result = read_workbook(_scenario_dir() / f"{name}.input.xlsx")
+    result = read_workbook(SCENARIO_DIR / f"{name}.input.xlsx")
     assert result.errors == []
     data = result.data
     assert data is not None and data.year == 2025
@@ -118,7 +106,7 @@ def test_public_scenarios_read_without_errors(name):
 
 
 def test_small_scenario_content():
-    data = read_workbook(_scenario_dir() / "small-11.input.xlsx").data
+    data = read_workbook(SCENARIO_DIR / "small-11.input.xlsx").data
     assert (data.org_code, data.org_name) == ("ORG11", "测试局11")
     assert len(data.departments) == 4 and data.departments[0].head_staff_id == "1001"
     leader = next(p for p in data.persons if p.staff_id == "1019")
@@ -134,7 +122,7 @@ def test_small_scenario_content():
 
 
 def test_scheme_overrides_are_read():
-    data = read_workbook(_scenario_dir() / "params-13.input.xlsx").data
+    data = read_workbook(SCENARIO_DIR / "params-13.input.xlsx").data
     assert data.scheme["monthly.dept_weight"] == Decimal("0.5")
     assert data.scheme["workload.非常大"] == Decimal("1.2")
     assert data.scheme["monthly.grade.优秀"] == Decimal("90")  # default kept
@@ -158,7 +146,7 @@ def test_column_order_is_free_and_unknown_columns_are_ignored(tmp_path):
         ws.cell(row=r, column=7, value="备注" if r == 1 else "随便写")
     result = read(wb, tmp_path)
     assert result.errors == []
-    original = read_workbook(_scenario_dir() / f"{BASE}.input.xlsx").data
+    original = read_workbook(SCENARIO_DIR / f"{BASE}.input.xlsx").data
     assert result.data.persons == original.persons
 
 
@@ -178,7 +166,7 @@ def test_empty_rows_are_skipped_and_rows_keep_their_excel_numbers(tmp_path):
     ws.insert_rows(3, amount=2)
     ws.append([])
     result = read(wb, tmp_path)
-    assert result.errors == [] and len(result.data.persons) == 20
+    assert result.errors == [] and len(result.data.persons) == 22
     put(ws, 6, "职务类型", "科员")  # the person that was on row 4
     expect_only(read(wb, tmp_path), "人员", 6, "职务类型", "科员")
 
@@ -919,7 +907,7 @@ def test_error_text_is_sheet_row_column_message():
 
 
 def test_reads_from_a_file_object():
-    with open(_scenario_dir() / f"{BASE}.input.xlsx", "rb") as handle:
+    with open(SCENARIO_DIR / f"{BASE}.input.xlsx", "rb") as handle:
         result = read_workbook(handle)
     assert result.errors == [] and result.data.org_code == "ORG11"
 
