@@ -14,15 +14,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from .models import ADMIN_ROLES, Department, Person, Position, Role, RoleAssignment
 
 STAFF = "staff"  # 公务员: an account linked to a person who is not a 局领导
 HEAD = "head"  # 部门负责人: the named head of at least one department
+ASSESSOR = "assessor"  # 考核主体的评分人: a department head or an account the head designated
 
 ROLE_LABELS = {
     STAFF: "公务员",
     HEAD: "部门负责人",
+    ASSESSOR: "评分人",
     Role.OFFICE: "考核办",
     Role.LEADER: "局领导",
     Role.SYSADMIN: "系统管理员",
@@ -39,6 +42,9 @@ class Actor:
     organisation_id: int | None = None
     roles: frozenset[str] = field(default_factory=frozenset)
     headed_department_ids: frozenset[int] = field(default_factory=frozenset)
+    # departments whose assessed indicators (考核主体) this account scores: the ones it heads, and
+    # its own department when the head designated it (评分员, e.g. the 统计员)
+    assessing_department_ids: frozenset[int] = field(default_factory=frozenset)
     # organisations an explicit role applies to; None in the set means every organisation
     role_organisations: dict[str, frozenset[int | None]] = field(default_factory=dict)
 
@@ -68,14 +74,21 @@ def actor_for(user) -> Actor:
     person = (Person.objects.filter(user_id=user.pk, is_active=True)
               .values("id", "department_id", "organisation_id", "position").first())
     headed: frozenset[int] = frozenset()
+    assessing: frozenset[int] = frozenset()
     organisation_id = None
     if person:
         organisation_id = person["organisation_id"]
         if person["position"] != Position.LEADER:
             roles.add(STAFF)
-        headed = frozenset(Department.objects.filter(head_id=person["id"]).values_list("id", flat=True))
+        rows = set(Department.objects.filter(Q(head_id=person["id"]) | Q(assessor_designations__user_id=user.pk,
+                                                                         pk=person["department_id"]))
+                   .values_list("id", "head_id"))
+        headed = frozenset(pk for pk, head_id in rows if head_id == person["id"])
+        assessing = frozenset(pk for pk, _head_id in rows)
         if headed:
             roles.add(HEAD)
+        if assessing:
+            roles.add(ASSESSOR)
     if organisation_id is None:
         explicit = [org for orgs in role_orgs.values() for org in orgs if org is not None]
         organisation_id = explicit[0] if explicit else None
@@ -86,6 +99,7 @@ def actor_for(user) -> Actor:
         organisation_id=organisation_id,
         roles=frozenset(roles),
         headed_department_ids=headed,
+        assessing_department_ids=assessing,
         role_organisations={role: frozenset(orgs) for role, orgs in role_orgs.items()},
     )
     user._appraisal_actor = actor
@@ -167,6 +181,24 @@ def _rates_satisfaction(actor: Actor, rater) -> bool:
     return rater.user_id is not None and rater.user_id == actor.user_id
 
 
+def _assesses(actor: Actor, indicator) -> bool:
+    """Enter the score of a leaf: the office of its organisation, or an account of the department
+    the leaf names as its assessor (考核主体). The view-level question: may score something."""
+    if indicator is None:
+        return actor.has(Role.OFFICE, ASSESSOR)
+    department_id = getattr(indicator, "assessor_department_id", None)
+    return _office_of(actor, indicator) or (department_id is not None
+                                           and department_id in actor.assessing_department_ids)
+
+
+def _assesses_for(actor: Actor, department) -> bool:
+    """Act for an assessing department (its grid, its submissions): the office, or the department's
+    head and designated accounts. The view-level question: may act for some assessing unit."""
+    if department is None:
+        return actor.has(Role.OFFICE, ASSESSOR)
+    return _office_of(actor, department) or getattr(department, "pk", department) in actor.assessing_department_ids
+
+
 # rule name -> predicate(actor, obj). Administrators' roles grant none of the appraisal rules.
 RULES: dict[str, Callable[[Actor, object], bool]] = {
     "authenticated": lambda a, o: a.user_id is not None,
@@ -185,6 +217,9 @@ RULES: dict[str, Callable[[Actor, object], bool]] = {
     # ballots (scoring/ballots.py): a department's aggregated democratic evaluation; workload grades
     "department.results": lambda a, o: _office_of(a, o) or _leader_of(a, o) or _head_of(a, o),
     "workload.set": lambda a, o: _office_of(a, o) or _head_of(a, o),
+    # assessors (考核主体): the leaves a department assesses, across all departments (indicators/assessing.py)
+    "scores.assess": _assesses,
+    "scores.assess_for": _assesses_for,
     "satisfaction.rate": _rates_satisfaction,
     # the scoring pages' entry: every participant, and a 局领导 without a role who rates in the 360°
     "scoring.enter": lambda a, o: a.has(STAFF, HEAD, Role.OFFICE, Role.LEADER) or _rates_satisfaction(a, None),

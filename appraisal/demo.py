@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from . import audit
 from .models import (
-    AssessmentYear, Department, Organisation, Period, PeriodKind, PeriodState, Person, Position, Role,
+    AssessmentYear, AssessorDesignation, Department, Organisation, Period, PeriodKind, PeriodState, Person, Position, Role,
     RoleAssignment, Scheme,
 )
 
@@ -56,6 +56,7 @@ ACCOUNTS = [
     DemoAccount("head", "部门负责人", "企业登记注册处负责人"),
     DemoAccount("staff", "公务员", "企业登记注册处一般干部"),
     DemoAccount("leader", "局领导", "查看排名与各部门情况"),
+    DemoAccount("assessor", "评分人", "办公室统计员，由办公室负责人指定，录入办公室考核的指标得分"),
     DemoAccount("sysadmin", "系统管理员", "账号与组织数据"),
     DemoAccount("secadmin", "安全管理员", "角色与权限"),
     DemoAccount("auditor", "审计管理员", "查阅审计日志"),
@@ -126,6 +127,11 @@ def load_demo(*, year: int | None = None) -> Organisation | None:
     account("head", person=head_person)
     account("staff", person=staff_person)
     account("leader", person=leader_person, role=Role.LEADER)
+    # 办公室's 统计员: designated by the head of 办公室 to enter the scores 办公室 assesses (考核主体)
+    office_department = next(d for d in departments if d.code == "ZH01")
+    clerk = Person.objects.filter(department=office_department, position=Position.STAFF).order_by("staff_id").first()
+    AssessorDesignation.objects.create(department=office_department, user=account("assessor", person=clerk),
+                                       designated_by=None)
     account("sysadmin", role=Role.SYSADMIN, scoped=False)
     account("secadmin", role=Role.SECADMIN, scoped=False)
     account("auditor", role=Role.AUDITOR, scoped=False)

@@ -203,6 +203,28 @@ class RoleAssignment(models.Model):
         return f"{self.user} · {self.get_role_display()}"
 
 
+class AssessorDesignation(models.Model):
+    """An account that the head of an assessing department designates (its 统计员, say) to enter the
+    scores of the indicators the department assesses (考核主体), as the head does. The account must
+    belong to a member of that department; the designation lapses when the person leaves it."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="assessor_designations",
+                                   verbose_name=_("考核主体部门"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assessor_designations",
+                             verbose_name=_("账号"))
+    designated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                      related_name="+", verbose_name=_("指定人"))
+    created_at = models.DateTimeField(_("指定时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("评分员指定")
+        verbose_name_plural = _("评分员指定")
+        constraints = [models.UniqueConstraint(fields=["department", "user"], name="assessor_designation_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.department} · {self.user}"
+
+
 class AuditEventQuerySet(models.QuerySet):
     """Bulk updates and deletes would bypass the append-only rule; only the retention purge deletes."""
 

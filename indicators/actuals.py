@@ -1,7 +1,8 @@
 """Import of actual values as business systems deliver them (Excel or CSV: 指标编码, 周期, 实际值).
 
-Each value goes through its leaf's scoring standard (``indicators.standards``) to a score, which
-is stored as that leaf's score of the period. All-or-nothing: every row that cannot be used is
+Each value goes through its leaf's scoring standard (``indicators.entry_rules``) to a score, which
+is stored with the value and the standard as that leaf's score of the period (a leaf scored by hand
+takes the value as its score). All-or-nothing: every row that cannot be used is
 reported with its row number and why, and then no score is written.
 """
 from __future__ import annotations
@@ -20,9 +21,8 @@ from appraisal import access
 from appraisal.errors import ApplicationError, PermissionDeniedError
 from appraisal.models import AssessmentYear, Period, PeriodKind
 
-from . import services
+from . import assessing, entry_rules, services
 from .models import Indicator
-from .standards import STANDARDS, StandardError, parse_actual
 
 COLUMNS = ("指标编码", "周期", "实际值")
 _MONTH = re.compile(r"^(?:\d{4}[-年/.])?0?(\d{1,2})月?$")
@@ -72,7 +72,10 @@ def _period_key(text: str, cycle: str) -> tuple[str, int] | None:
 
 def actuals_import(*, user, assessment_year: AssessmentYear, content: bytes, filename: str,
                    dry_run: bool = False) -> ActualsReport:
-    if not access.can(user, "office.manage", assessment_year):
+    """The office imports for every leaf (approved as written); an assessor only for the leaves its
+    department assesses (drafts, to submit from the grid)."""
+    office = access.can(user, "office.manage", assessment_year)
+    if not (office or access.can(user, "scores.assess")):
         raise PermissionDeniedError(_("您没有执行此操作的权限。"))
     report = ActualsReport()
     try:
@@ -91,11 +94,13 @@ def actuals_import(*, user, assessment_year: AssessmentYear, content: bytes, fil
     index = {c: header.index(c) for c in COLUMNS}
     parent_ids = set(Indicator.objects.filter(assessment_year=assessment_year, parent__isnull=False)
                      .values_list("parent_id", flat=True))
-    leaves = {i.code: i for i in Indicator.objects.filter(assessment_year=assessment_year,
-                                                          category__in=["管理类", "业务类"]).exclude(pk__in=parent_ids)}
+    leaves = Indicator.objects.filter(assessment_year=assessment_year, category__in=["管理类", "业务类"])
+    if not office:
+        leaves = leaves.filter(assessor_department_id__in=access.actor_for(user).assessing_department_ids)
+    leaves = {i.code: i for i in leaves.exclude(pk__in=parent_ids)}
     periods = {(p.kind, p.number): p for p in Period.objects.filter(assessment_year=assessment_year)}
     seen: dict[tuple[str, str], int] = {}
-    pending = []
+    pending: dict[int, tuple[Period, dict]] = {}
     for number, row in enumerate(rows[1:], start=2):
         cells = {c: (row[i] if i < len(row) else "") for c, i in index.items()}
         if not any(cells.values()):
@@ -106,7 +111,7 @@ def actuals_import(*, user, assessment_year: AssessmentYear, content: bytes, fil
 
         leaf = leaves.get(cells["指标编码"])
         if leaf is None:
-            problem(_("指标“%(code)s”不是本年度的管理类或业务类末级指标") % {"code": cells["指标编码"]})
+            problem(_("指标“%(code)s”不是本年度的管理类或业务类末级指标，或不由您评分") % {"code": cells["指标编码"]})
             continue
         key = _period_key(cells["周期"], leaf.cycle)
         if key is None:
@@ -122,21 +127,17 @@ def actuals_import(*, user, assessment_year: AssessmentYear, content: bytes, fil
         if period.state not in services.SCORABLE_STATES:
             problem(_("%(p)s 处于“%(s)s”状态，不能录入得分") % {"p": period.label, "s": period.get_state_display()})
             continue
-        spec = STANDARDS.get(leaf.standard_key)
-        try:
-            actual = parse_actual(leaf.standard_key, cells["实际值"])
-            score = spec.compute(actual, full_score=leaf.full_score, bonus_cap=leaf.bonus_cap,
-                                 params=leaf.standard_params)
-        except StandardError as error:
-            problem(f"{leaf.code}：{error.message}")
+        result = entry_rules.evaluate(assessing.leaf_rule(leaf), actual=cells["实际值"], score=cells["实际值"])
+        if not result.ok or result.score is None:
+            problem(f"{leaf.code}：{result.error or _('实际值为空')}")
             continue
-        report.rows.append((number, leaf.code, period.label, cells["实际值"], score))
-        pending.append((leaf, period, score, cells["实际值"]))
+        report.rows.append((number, leaf.code, period.label, cells["实际值"], result.score))
+        pending.setdefault(period.pk, (period, {}))[1][leaf.pk] = assessing.CellInput(
+            actual=cells["实际值"], score=cells["实际值"], comment=_("由实际值导入计算"))
     if report.errors or dry_run:
         return report
     with transaction.atomic():
-        for leaf, period, score, actual in pending:
-            services.indicator_score_set(user=user, indicator=leaf, period=period, score=score,
-                                         actual_value=actual[:100], comment=_("由实际值导入计算"))
+        for period, cells in pending.values():
+            assessing.scores_save(user=user, period=period, cells=cells)
         report.written = True
     return report

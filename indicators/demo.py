@@ -22,6 +22,12 @@ COMMON = [
 MANAGEMENT = [("办文办公", "月度", 10), ("服务基层", "半年", 10), ("档案管理", "半年", 5)]
 BUSINESS_AREAS = ["业务办理", "监督检查", "专项整治", "数据质量", "服务群众"]
 BUSINESS_LEAVES = [("按时办结率", "月度"), ("工作质量", "月度"), ("群众满意度", "半年")]
+# 考核主体: 办公室 assesses every department's management leaves, 人事教育处 the common leaves; some
+# business areas are assessed by the department that holds the facts; the rest by the office (考核办).
+MANAGEMENT_ASSESSOR, COMMON_ASSESSOR = "ZH01", "ZH02"
+AREA_ASSESSORS = {"监督检查": "ZH04", "数据质量": "SY01", "服务群众": "SY02"}
+# Common leaves that apply to some personnel categories only (分类考核); the others apply to everybody.
+COMMON_CATEGORIES = {"业务培训": ["专业技术类", "行政执法类"], "行政复议诉讼": ["行政执法类"]}
 WEIGHT_SPLITS = [[Decimal("100")], [Decimal("60"), Decimal("40")], [Decimal("50"), Decimal("30"), Decimal("20")]]
 
 
@@ -29,6 +35,7 @@ def load_demo_plan(assessment_year: AssessmentYear, *, seed: int = 2025) -> int:
     rng = random.Random(seed)
     departments = list(Department.objects.filter(organisation_id=assessment_year.organisation_id)
                        .order_by("sort_order", "code"))
+    by_dept_code = {d.code: d for d in departments}
     nodes: list[tuple[str, str | None, dict]] = []  # (code, parent code, fields)
 
     def add(code, parent, **fields):
@@ -41,15 +48,16 @@ def load_demo_plan(assessment_year: AssessmentYear, *, seed: int = 2025) -> int:
         add(f"C{i:02d}", "C", name=area, category="共同类")
         for j, (name, kind, full) in enumerate(leaves, start=1):
             add(f"C{i:02d}{j:02d}", f"C{i:02d}", name=name, category="共同类", kind=kind, cycle="年度",
-                full_score=Decimal(full), importance="一般", assessor="考核办",
-                content=f"考核干部的{name}情况", scoring_standard="按考核办认定的情况评分")
+                full_score=Decimal(full), importance="一般", assessor_department=by_dept_code.get(COMMON_ASSESSOR),
+                person_categories=COMMON_CATEGORIES.get(name, []),
+                content=f"考核干部的{name}情况", scoring_standard="按人事教育处认定的情况评分")
     for d, department in enumerate(departments, start=1):
         add(f"M{d:02d}", "M", name=f"{department.name}内部管理", category="管理类", department=department)
         for j, (name, cycle, full) in enumerate(MANAGEMENT, start=1):
             # every department's 办文办公 … is one shared indicator of the plan (DOMAIN.md §9)
             add(f"M{d:02d}{j:02d}", f"M{d:02d}", name=name, category="管理类", department=department, cycle=cycle,
-                full_score=Decimal(full), importance="一般", assessor="办公室", data_source="办公自动化系统",
-                shared=name,
+                full_score=Decimal(full), importance="一般", data_source="办公自动化系统", shared=name,
+                assessor_department=by_dept_code.get(MANAGEMENT_ASSESSOR),
                 content=f"{department.name}{name}工作", target="按时、规范、无差错",
                 scoring_standard="每出现一次差错扣 1 分，扣完为止")
         areas = BUSINESS_AREAS[: 5 if department.group == "业务" else 4]
@@ -59,7 +67,9 @@ def load_demo_plan(assessment_year: AssessmentYear, *, seed: int = 2025) -> int:
                 add(f"B{d:02d}{a:02d}{j:02d}", f"B{d:02d}{a:02d}", name=f"{area}{name}", category="业务类",
                     department=department, cycle=cycle, full_score=Decimal(rng.choice((10, 15, 20))),
                     bonus_cap=Decimal(rng.choice((0, 0, 2))), importance=rng.choice(("主要", "一般")),
-                    assessor="考核办", data_source="业务系统统计", target="完成率不低于 95%",
+                    assessor_department=(by_dept_code.get(AREA_ASSESSORS[area]) if area in AREA_ASSESSORS
+                                         and AREA_ASSESSORS[area] != department.code else None),
+                    data_source="业务系统统计", target="完成率不低于 95%",
                     content=f"{department.name}{area}的{name}", basis="年度工作要点",
                     scoring_standard="目标值得满分，每低 1 个百分点扣 0.5 分，扣完为止", standard_key="target_rate",
                     standard_params={"target_rate": "95", "k_up": "0.2", "k_down": "0.5"},

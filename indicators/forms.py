@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from appraisal.models import Department
+from appraisal.models import Department, Person
 
 from .models import Indicator
 from .params_text import parse_params, render_params
@@ -22,6 +22,9 @@ class IndicatorForm(forms.ModelForm):
     standard_params_text = forms.CharField(
         label=_("计分参数"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("每行一个“参数=值”，如：目标值（%）=95；级别分值写作 国家级:5、省级:3"))
+    person_categories = forms.MultipleChoiceField(
+        label=_("适用人员类别"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("仅共同类末级指标：不选表示适用于全体人员"))
     reason = forms.CharField(label=_("修改原因"), required=False, max_length=500)
     stage_targets_text = forms.CharField(
         label=_("阶段目标"), required=False, max_length=200,
@@ -30,8 +33,8 @@ class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
         fields = ["code", "name", "parent", "category", "department", "full_score", "bonus_cap", "cycle", "kind",
-                  "importance", "content", "target", "basis", "data_source", "scoring_standard", "assessor",
-                  "standard_key", "person_category", "shared", "sort_order"]
+                  "importance", "content", "target", "basis", "data_source", "scoring_standard",
+                  "assessor_department", "standard_key", "shared", "sort_order"]
         widgets = {name: forms.Textarea(attrs={"rows": 2})
                    for name in ("content", "target", "basis", "scoring_standard")}
 
@@ -40,7 +43,17 @@ class IndicatorForm(forms.ModelForm):
         self.instance.assessment_year = assessment_year
         self.fields["parent"].queryset = (Indicator.objects.filter(assessment_year=assessment_year)
                                           .exclude(pk=self.instance.pk).order_by("code"))
-        self.fields["department"].queryset = Department.objects.filter(organisation_id=assessment_year.organisation_id)
+        departments = Department.objects.filter(organisation_id=assessment_year.organisation_id).order_by("sort_order",
+                                                                                                         "code")
+        self.fields["department"].queryset = departments
+        self.fields["assessor_department"].queryset = departments
+        self.fields["assessor_department"].empty_label = _("考核办")
+        self.fields["assessor_department"].help_text = _("负责对该指标评分的部门；不选则由考核办评分")
+        categories = set(Person.objects.filter(organisation_id=assessment_year.organisation_id)
+                         .exclude(category="").values_list("category", flat=True))
+        categories.update(self.instance.person_categories or [])
+        self.fields["person_categories"].choices = [(c, c) for c in sorted(categories)]
+        self.initial.setdefault("person_categories", list(self.instance.person_categories or []))
         self.fields["category"].required = False
         self.fields["category"].help_text = _("一级指标必填；下级指标自动沿用一级指标的类别")
         self.fields["standard_key"] = forms.ChoiceField(label=_("计分方式"), choices=standard_choices())
@@ -83,6 +96,7 @@ class IndicatorForm(forms.ModelForm):
                     "name": shared, "code": clash.code}))
             for _code, problem in problems:
                 self.add_error("shared", problem)
+        self.instance.person_categories = list(data.get("person_categories") or [])
         return data
 
     def clean_code(self):

@@ -1,5 +1,7 @@
 """The indicator system of one organisation-year (DOMAIN.md §3): the tree of indicators with their
 nine attributes, responsibility weights (one person one table) and the scores entered for leaves."""
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -53,12 +55,15 @@ class Indicator(models.Model):
     basis = models.TextField(_("设置依据"), blank=True)
     data_source = models.CharField(_("数据来源"), max_length=200, blank=True)
     scoring_standard = models.TextField(_("评分标准"), blank=True)
-    assessor = models.CharField(_("考核主体"), max_length=100, blank=True)
+    # 考核主体: the department whose head (and the accounts the head designates) enters this leaf's
+    # scores; empty means the assessment office (考核办). Kept per year with the rest of the plan.
+    assessor_department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True,
+                                            related_name="assessed_indicators", verbose_name=_("考核主体"))
     # How a score is obtained: entered by hand, or computed from an actual value (indicators.standards).
     standard_key = models.CharField(_("计分方式"), max_length=20, default="manual")
     standard_params = models.JSONField(_("计分参数"), default=dict, blank=True)
-    # Common indicators may apply to one personnel category only (one set of questions, several papers).
-    person_category = models.CharField(_("适用人员类别"), max_length=30, blank=True)
+    # Common leaves may apply to chosen personnel categories only (一套题目、几张试卷); empty: everybody.
+    person_categories = models.JSONField(_("适用人员类别"), default=list, blank=True)
     # DOMAIN.md §9: the leaves of one shared indicator (every department's 办文办公, say) carry its name,
     # so that departments can be compared on it (per-indicator analysis, bottom three in warnings).
     shared = models.CharField(_("共享指标"), max_length=100, blank=True, db_index=True)
@@ -87,6 +92,14 @@ class Indicator(models.Model):
     def max_score(self):
         return (self.full_score or 0) + self.bonus_cap
 
+    @property
+    def assessor_label(self) -> str:
+        return self.assessor_department.name if self.assessor_department_id else str(_("考核办"))
+
+    def applies_to(self, person_category: str) -> bool:
+        """Whether this (common) leaf applies to a person of the given personnel category."""
+        return not self.person_categories or person_category in self.person_categories
+
 
 class ResponsibilityWeight(models.Model):
     """责任比重: the share (percent) of an indicator that a member of its department carries."""
@@ -107,8 +120,20 @@ class ResponsibilityWeight(models.Model):
         ]
 
 
+class ScoreStatus(models.TextChoices):
+    """Where a leaf's score is on its way from the assessor to the pipeline: only approved scores
+    are computed. The office's own entries and imports are approved as they are written."""
+    DRAFT = "draft", _("未提交")
+    SUBMITTED = "submitted", _("待审核")
+    RETURNED = "returned", _("已退回")
+    APPROVED = "approved", _("已审定")
+
+
 class IndicatorScore(models.Model):
-    """The score of a management or business leaf for one month or half (entered or computed)."""
+    """The score of a management or business leaf for one month or half (entered or computed).
+
+    When the score was computed from an actual value, the value, the scoring standard and its
+    parameters at that moment are kept with it, so the figure can be explained later."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="scores",
                                   verbose_name=_("指标"))
@@ -116,11 +141,22 @@ class IndicatorScore(models.Model):
                                verbose_name=_("考核周期"))
     score = models.DecimalField(_("得分"), max_digits=8, decimal_places=2)
     actual_value = models.CharField(_("实际值"), max_length=100, blank=True)
+    standard_key = models.CharField(_("计分方式"), max_length=20, blank=True)
+    standard_params = models.JSONField(_("计分参数"), default=dict, blank=True)
     comment = models.TextField(_("说明"), blank=True)
     evidence_ref = models.CharField(_("佐证材料"), max_length=200, blank=True)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     entered_at = models.DateTimeField(_("录入时间"), auto_now=True)
+    status = models.CharField(_("审核状态"), max_length=10, choices=ScoreStatus.choices, default=ScoreStatus.APPROVED,
+                              db_index=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_reason = models.TextField(_("退回原因"), blank=True)
 
     class Meta:
         verbose_name = _("指标得分")
@@ -130,6 +166,16 @@ class IndicatorScore(models.Model):
             models.CheckConstraint(condition=Q(score__gte=0), name="indicator_score_non_negative",
                                    violation_error_message=_("得分不能小于 0")),
         ]
+
+    @property
+    def explanation(self) -> str:
+        """How a computed score came about, from the value and the standard kept with it."""
+        if not self.standard_key:
+            return ""
+        from .entry_rules import LeafRule, explain
+
+        return explain(LeafRule("", Decimal(0), Decimal(0), self.standard_key, self.standard_params or {}),
+                       self.actual_value, self.score)
 
 
 class CommonScore(models.Model):

@@ -22,11 +22,11 @@ from .models import Indicator, ResponsibilityWeight
 
 PLAN_COLUMNS = ["指标编码", "上级指标编码", "指标名称", "指标类别", "责任部门编码", "分值", "加分上限", "考核周期",
                 "指标性质", "重要程度", "考核内容", "目标", "设置依据", "数据来源", "评分标准", "考核主体", "共享指标",
-                "阶段目标"]
+                "阶段目标", "适用人员类别"]
 PLAN_REQUIRED = ["指标编码", "指标名称"]
 WEIGHT_COLUMNS = ["指标编码", "工号", "比重"]
 TEXT_FIELDS = {"考核内容": "content", "目标": "target", "设置依据": "basis", "数据来源": "data_source",
-               "评分标准": "scoring_standard", "考核主体": "assessor"}
+               "评分标准": "scoring_standard"}
 
 
 class PlanResource(resources.ModelResource):
@@ -47,7 +47,8 @@ class PlanResource(resources.ModelResource):
     basis = fields.Field(attribute="basis", column_name="设置依据")
     data_source = fields.Field(attribute="data_source", column_name="数据来源")
     scoring_standard = fields.Field(attribute="scoring_standard", column_name="评分标准")
-    assessor = fields.Field(attribute="assessor", column_name="考核主体")
+    assessor = fields.Field(column_name="考核主体")
+    person_categories = fields.Field(column_name="适用人员类别")
     shared = fields.Field(attribute="shared", column_name="共享指标")
     stage_targets = fields.Field(column_name="阶段目标")
 
@@ -55,10 +56,19 @@ class PlanResource(resources.ModelResource):
         model = Indicator
         fields = ("code", "parent_code", "name", "category", "department_code", "full_score", "bonus_cap", "cycle",
                   "kind", "importance", "content", "target", "basis", "data_source", "scoring_standard", "assessor",
-                  "shared", "stage_targets")
+                  "person_categories", "shared", "stage_targets")
 
     def dehydrate_stage_targets(self, indicator):
         return render_stage_targets(indicator.stage_targets)
+
+    def dehydrate_assessor(self, indicator):
+        """考核主体 as a department code, or 考核办 for the office (leaves only: parents are not scored)."""
+        if indicator.assessor_department_id:
+            return indicator.assessor_department.code
+        return plan_rules.OFFICE if indicator.full_score is not None else ""
+
+    def dehydrate_person_categories(self, indicator):
+        return "、".join(indicator.person_categories or [])
 
 
 class WeightResource(resources.ModelResource):
@@ -75,7 +85,8 @@ def plan_export(*, user, assessment_year: AssessmentYear) -> bytes:
     if not access.can(user, "office.or_leader", assessment_year):
         raise PermissionDeniedError(_("您没有执行此操作的权限。"))
     plan = PlanResource().export(Indicator.objects.filter(assessment_year=assessment_year)
-                                 .select_related("parent", "department").order_by("sort_order", "code"))
+                                 .select_related("parent", "department", "assessor_department")
+                                 .order_by("sort_order", "code"))
     plan.title = "指标"
     weights = WeightResource().export(ResponsibilityWeight.objects.filter(indicator__assessment_year=assessment_year)
                                       .select_related("indicator", "person").order_by("indicator__code",
@@ -153,7 +164,9 @@ def plan_import(*, user, assessment_year: AssessmentYear, content: bytes, dry_ru
             full_score=_cell_decimal(cells.get("分值"), row_number, "分值", errors),
             bonus_cap=_cell_decimal(cells.get("加分上限"), row_number, "加分上限", errors) or Decimal("0"),
             cycle=_cell_text(cells.get("考核周期")), kind=_cell_text(cells.get("指标性质")) or "常规",
-            importance=_cell_text(cells.get("重要程度")))
+            importance=_cell_text(cells.get("重要程度")),
+            assessor_code=_cell_text(cells.get("考核主体")) or None,
+            person_categories=plan_rules.split_categories(_cell_text(cells.get("适用人员类别"))))
         texts = {attr: _cell_text(cells.get(column)) for column, attr in TEXT_FIELDS.items()}
         # DOMAIN.md §9: optional columns; a file without them leaves these attributes as they are
         if "共享指标" in headers:
@@ -195,7 +208,7 @@ def plan_import(*, user, assessment_year: AssessmentYear, content: bytes, dry_ru
         report.weights = len(weight_rows)
         return report
     with transaction.atomic():
-        _write_plan(assessment_year, merged, imported, departments, report)
+        _write_plan(assessment_year, merged, imported, departments, report, set(headers))
         if weight_rows:
             _write_weights(assessment_year, weight_rows, report)
         audit.record("plan.import", actor=user, obj=assessment_year,
@@ -264,7 +277,7 @@ def _check_weights(assessment_year, merged, weight_rows, errors) -> None:
             "row": row, "col": problem.column, "msg": problem.message})
 
 
-def _write_plan(assessment_year, merged, imported, departments, report) -> None:
+def _write_plan(assessment_year, merged, imported, departments, report, columns) -> None:
     categories = plan_rules.resolve_categories(merged)
     current = {i.code: i for i in Indicator.objects.filter(assessment_year=assessment_year)}
     to_create, to_update = [], []
@@ -275,13 +288,18 @@ def _write_plan(assessment_year, merged, imported, departments, report) -> None:
         indicator.department_id = departments.get(node.department_code) if node.department_code else None
         indicator.full_score, indicator.bonus_cap = node.full_score, node.bonus_cap
         indicator.cycle, indicator.kind, indicator.importance = node.cycle, node.kind, node.importance
+        # a workbook without these columns (an older export) leaves them as they are
+        if "考核主体" in columns or not indicator.pk:
+            indicator.assessor_department_id = departments.get(node.assessor_code) if node.assessor_code else None
+        if "适用人员类别" in columns or not indicator.pk:
+            indicator.person_categories = list(node.person_categories)
         for attr, value in texts.items():
             setattr(indicator, attr, value)
         (to_update if indicator.pk else to_create).append(indicator)
     Indicator.objects.bulk_create(to_create)
     optional = sorted({attr for _r, _n, texts in imported for attr in texts} - set(TEXT_FIELDS.values()))
     update_fields = ["name", "category", "department", "full_score", "bonus_cap", "cycle", "kind", "importance",
-                     *TEXT_FIELDS.values(), *optional]
+                     "assessor_department", "person_categories", *TEXT_FIELDS.values(), *optional]
     Indicator.objects.bulk_update(to_update, update_fields, batch_size=500)
     by_code = {i.code: i for i in Indicator.objects.filter(assessment_year=assessment_year)}
     parents = {node.code: node.parent_code for node in merged}

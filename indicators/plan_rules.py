@@ -6,6 +6,7 @@ No Django: the tree editor, the weight form and the Excel import all describe th
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,6 +15,7 @@ CATEGORIES = ("共同类", "管理类", "业务类")
 CYCLES = ("月度", "半年", "年度")
 KINDS = ("常规", "加分", "扣分", "否决")
 IMPORTANCES = ("主要", "一般")
+OFFICE = "考核办"  # the 考核主体 that is not a department
 WEIGHT_TOTAL = Decimal("100")
 WEIGHT_TOLERANCE = Decimal("0.01")
 
@@ -30,6 +32,8 @@ class PlanNode:
     cycle: str = ""
     kind: str = "常规"
     importance: str = ""
+    assessor_code: str | None = None  # 考核主体: a department code; None (or OFFICE) for the office
+    person_categories: tuple[str, ...] = ()  # 适用人员类别 of a common leaf; empty: everybody
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,10 @@ def _node_problems(node: PlanNode, category: str, is_leaf: bool, department_code
         add("加分上限", "加分上限不能小于 0")
     if node.department_code and node.department_code not in department_codes:
         add("责任部门编码", f"部门“{node.department_code}”不存在")
+    if node.assessor_code and node.assessor_code != OFFICE and node.assessor_code not in department_codes:
+        add("考核主体", f"考核主体“{node.assessor_code}”不是部门编码，也不是“{OFFICE}”")
+    if node.person_categories and category != "共同类":
+        add("适用人员类别", "只有共同类指标可以限定适用人员类别")
     if not is_leaf:
         return problems
     if node.full_score is None or node.full_score <= 0:
@@ -145,6 +153,12 @@ def _node_problems(node: PlanNode, category: str, is_leaf: bool, department_code
         if not node.department_code:
             add("责任部门编码", "管理类、业务类末级指标须注明责任部门")
     return problems
+
+
+def split_categories(text: str) -> tuple[str, ...]:
+    """适用人员类别 as written in a cell: names separated by 、 , ， ; or spaces; duplicates dropped."""
+    names = [name for name in re.split(r"[、,，;；\s]+", text or "") if name]
+    return tuple(dict.fromkeys(names))
 
 
 def score_bounds(*, category: str, kind: str, full_score: Decimal, bonus_cap: Decimal) -> tuple[Decimal, Decimal]:

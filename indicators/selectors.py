@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 
 from appraisal.models import AssessmentYear, Department, Person
 
-from .models import Indicator, IndicatorScore, ResponsibilityWeight
+from .models import Indicator, IndicatorScore, ResponsibilityWeight, ScoreStatus
 
 CATEGORY_ORDER = {"共同类": 0, "管理类": 1, "业务类": 2}
 
@@ -136,7 +136,9 @@ def person_table(assessment_year: AssessmentYear, person: Person) -> list[Person
                    .order_by("indicator__category", "indicator__sort_order", "indicator__code"))
     indicator_ids = [w.indicator_id for w in weights]
     latest: dict[int, IndicatorScore] = {}
-    for score in (IndicatorScore.objects.filter(indicator_id__in=indicator_ids).select_related("period")
+    # the person's table shows figures that count: scores the office approved
+    for score in (IndicatorScore.objects.filter(indicator_id__in=indicator_ids, status=ScoreStatus.APPROVED)
+                  .select_related("period")
                   .order_by("indicator_id", "period__kind", "period__number")):
         current = latest.get(score.indicator_id)
         if current is None or score.period.number >= current.period.number:

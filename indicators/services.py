@@ -20,8 +20,8 @@ from . import plan_rules
 from .models import CommonScore, Indicator, IndicatorScore, ResponsibilityWeight
 
 INDICATOR_FIELDS = ["code", "name", "parent", "category", "department", "full_score", "bonus_cap", "cycle", "kind",
-                    "importance", "content", "target", "basis", "data_source", "scoring_standard", "assessor",
-                    "standard_key", "standard_params", "person_category", "shared", "stage_targets", "sort_order"]
+                    "importance", "content", "target", "basis", "data_source", "scoring_standard", "assessor_department",
+                    "standard_key", "standard_params", "person_categories", "shared", "stage_targets", "sort_order"]
 # Scores may be entered while the period is open or being scored; publicity and lock freeze them.
 SCORABLE_STATES = (PeriodState.OPEN, PeriodState.SCORING)
 
@@ -39,17 +39,20 @@ def node_of(indicator: Indicator, *, parent_code: str | None, department_code: s
     return plan_rules.PlanNode(
         code=indicator.code, name=indicator.name, parent_code=parent_code, category=indicator.category or "",
         department_code=department_code, full_score=indicator.full_score, bonus_cap=indicator.bonus_cap,
-        cycle=indicator.cycle or "", kind=indicator.kind or "", importance=indicator.importance or "")
+        cycle=indicator.cycle or "", kind=indicator.kind or "", importance=indicator.importance or "",
+        assessor_code=indicator.assessor_department.code if indicator.assessor_department_id else None,
+        person_categories=tuple(indicator.person_categories or ()))
 
 
 def plan_nodes(assessment_year: AssessmentYear, *, exclude_pk=None) -> list[plan_rules.PlanNode]:
     rows = (Indicator.objects.filter(assessment_year=assessment_year).exclude(pk=exclude_pk)
             .values("code", "name", "parent__code", "category", "department__code", "full_score", "bonus_cap",
-                    "cycle", "kind", "importance"))
+                    "cycle", "kind", "importance", "assessor_department__code", "person_categories"))
     return [plan_rules.PlanNode(
         code=r["code"], name=r["name"], parent_code=r["parent__code"], category=r["category"],
         department_code=r["department__code"], full_score=r["full_score"], bonus_cap=r["bonus_cap"],
-        cycle=r["cycle"], kind=r["kind"], importance=r["importance"]) for r in rows]
+        cycle=r["cycle"], kind=r["kind"], importance=r["importance"], assessor_code=r["assessor_department__code"],
+        person_categories=tuple(r["person_categories"] or ())) for r in rows]
 
 
 def _year_not_locked(assessment_year: AssessmentYear) -> None:
@@ -201,42 +204,23 @@ def _scorable(period: Period) -> None:
 
 def indicator_score_set(*, user, indicator: Indicator, period: Period, score: Decimal | None, comment: str = "",
                         evidence_ref: str = "", actual_value: str = "", reason: str = "") -> IndicatorScore | None:
-    """Enter (or clear, with ``score=None``) the month or half score of a management/business leaf."""
-    _require(user, "office.manage", indicator.assessment_year)
+    """Enter (or clear, with ``score=None``) one leaf's month or half score: a grid of one cell
+    (``indicators.assessing.scores_save``); a leaf with a scoring standard takes ``actual_value``."""
+    from . import assessing
+
     expected_kind = {"月度": PeriodKind.MONTH, "半年": PeriodKind.HALF}.get(indicator.cycle)
     if indicator.category not in ("管理类", "业务类") or indicator.children.exists():
         raise ValidationFailed(_("只有管理类、业务类末级指标按月度或半年录入得分。"))
     if period.kind != expected_kind or period.assessment_year_id != indicator.assessment_year_id:
         raise ValidationFailed(_("指标“%(code)s”的考核周期是%(cycle)s，不能在%(period)s录入得分。") % {
             "code": indicator.code, "cycle": indicator.cycle, "period": period.label})
-    with transaction.atomic():
-        period = Period.objects.select_for_update().get(pk=period.pk)
-        _scorable(period)
-        if score is not None:
-            low, high = plan_rules.score_bounds(category=indicator.category, kind=indicator.kind,
-                                                full_score=indicator.full_score, bonus_cap=indicator.bonus_cap)
-            if not low <= score <= high:
-                raise ValidationFailed(_("指标“%(code)s”的得分须在 %(low)s 到 %(high)s 之间。") % {
-                    "code": indicator.code, "low": audit.plain(low), "high": audit.plain(high)})
-        existing = IndicatorScore.objects.select_for_update().filter(indicator=indicator, period=period).first()
-        old = None if existing is None else {"score": audit.plain(existing.score), "comment": existing.comment}
-        if score is None:
-            if existing is not None:
-                existing.delete()
-                audit.record("indicator_score.delete", actor=user, obj=indicator, old=old,
-                             new={"period": period.label}, reason=reason,
-                             organisation_id=indicator.assessment_year.organisation_id)
-            return None
-        record = existing or IndicatorScore(indicator=indicator, period=period)
-        record.score, record.comment, record.evidence_ref = score, comment, evidence_ref
-        record.actual_value, record.entered_by = actual_value, user
-        record.save()
-        new = {"score": audit.plain(score), "comment": comment}
-        if old != new:
-            audit.record("indicator_score.set", actor=user, obj=indicator, old=old,
-                         new={**new, "period": period.label}, reason=reason,
-                         organisation_id=indicator.assessment_year.organisation_id)
-    return record
+    cell = assessing.CellInput(actual=actual_value, score="" if score is None else str(score), comment=comment,
+                               evidence=evidence_ref)
+    try:
+        assessing.scores_save(user=user, period=period, cells={indicator.pk: cell}, reason=reason)
+    except ValidationFailed as error:
+        raise ValidationFailed(error.details[0][1] if error.details else error.message) from None
+    return IndicatorScore.objects.filter(indicator=indicator, period=period).first()
 
 
 def common_score_set(*, user, indicator: Indicator, person: Person, value: Decimal | None, comment: str = "",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import assess_views, views
 
 app_name = "indicators"
 
@@ -10,7 +10,12 @@ urlpatterns = [
     path("<int:year_pk>/", views.tree, name="tree"),
     path("<int:year_pk>/new/", views.indicator_edit, name="indicator_create"),
     path("<int:year_pk>/copy/", views.plan_copy, name="plan_copy"),
-    path("<int:year_pk>/scores/", views.score_entry, name="score_entry"),
+    path("scores/", assess_views.score_home, name="score_home"),
+    path("<int:year_pk>/scores/", assess_views.score_grid, name="score_entry"),
+    path("<int:year_pk>/scores/preview/", assess_views.score_preview, name="score_preview"),
+    path("<int:year_pk>/scores/review/", assess_views.score_review, name="score_review"),
+    path("<int:year_pk>/assessors/<int:department_pk>/add/", assess_views.designation_add, name="designation_add"),
+    path("<int:year_pk>/assessors/<int:pk>/revoke/", assess_views.designation_revoke, name="designation_revoke"),
     path("<int:year_pk>/common-scores/", views.common_score_entry, name="common_score_entry"),
     path("<int:year_pk>/export/", views.plan_export, name="plan_export"),
     path("<int:year_pk>/import/", views.plan_import, name="plan_import"),

@@ -165,51 +165,6 @@ def weights_edit(request, year_pk, pk):
     return render(request, "indicators/weights_form.html", {"form": form, "year": year, "indicator": indicator})
 
 
-@access.require("office.manage")
-def score_entry(request, year_pk):
-    """Enter the scores of one period's leaves, department by department; all rows or none."""
-    year = _year(request, year_pk)
-    periods = list(Period.objects.filter(assessment_year=year, kind__in=[PeriodKind.MONTH, PeriodKind.HALF])
-                   .order_by("kind", "number"))
-    period = next((p for p in periods if str(p.pk) == request.GET.get("period")), None) or periods[0]
-    departments = Department.objects.filter(organisation=year.organisation).order_by("sort_order", "code")
-    department = next((d for d in departments if str(d.pk) == request.GET.get("department")), None) or departments.first()
-    cycle = "月度" if period.kind == PeriodKind.MONTH else "半年"
-    parent_ids = set(Indicator.objects.filter(assessment_year=year, parent__isnull=False)
-                     .values_list("parent_id", flat=True))
-    leaves = list(Indicator.objects.filter(assessment_year=year, department=department, cycle=cycle,
-                                           category__in=["管理类", "业务类"]).exclude(pk__in=parent_ids)
-                  .order_by("category", "sort_order", "code"))
-    scores = {s.indicator_id: s for s in period.indicator_scores.filter(indicator__in=leaves)}
-    errors: dict[int, str] = {}
-    if request.method == "POST":
-        batch = []
-        for leaf in leaves:
-            text = request.POST.get(f"s{leaf.pk}", "").strip()
-            comment = request.POST.get(f"c{leaf.pk}", "").strip()[:1000]
-            try:
-                value = Decimal(text) if text else None
-            except InvalidOperation:
-                errors[leaf.pk] = _("得分须为数字")
-                continue
-            batch.append((leaf.pk, partial(services.indicator_score_set, user=request.user, indicator=leaf,
-                                           period=period, score=value, comment=comment)))
-        if not errors:
-            errors = services.save_all_or_nothing(batch)
-        if not errors:
-            messages.success(request, _("%(period)s %(dept)s 的得分已保存。") % {
-                "period": period.label, "dept": department.name})
-            return redirect(f"{request.path}?period={period.pk}&department={department.pk}")
-        messages.error(request, _("有 %(n)d 行得分有误，均未保存。") % {"n": len(errors)})
-    rows = [{"leaf": leaf, "score": scores.get(leaf.pk), "error": errors.get(leaf.pk),
-             "posted": request.POST.get(f"s{leaf.pk}") if request.method == "POST" else None,
-             "posted_comment": request.POST.get(f"c{leaf.pk}") if request.method == "POST" else None}
-            for leaf in leaves]
-    return render(request, "indicators/score_entry.html", {
-        "year": year, "periods": periods, "period": period, "departments": departments, "department": department,
-        "rows": rows, "editable": period.state in services.SCORABLE_STATES})
-
-
 @access.require("office.or_leader")
 def plan_export(request, year_pk):
     from django.http import HttpResponse
@@ -295,8 +250,9 @@ def common_score_entry(request, year_pk):
         "editable": year_period.state in services.SCORABLE_STATES, "year_period": year_period})
 
 
-@access.require("office.manage")
+@access.require("scores.assess")
 def actuals_import(request, year_pk):
+    """The office, or an assessor for the leaves its department assesses (saved as drafts)."""
     from appraisal.forms import EvidenceUploadForm
 
     from . import actuals
@@ -310,5 +266,5 @@ def actuals_import(request, year_pk):
                                         filename=upload.name, dry_run=request.POST.get("dry_run") == "1")
         if report.written:
             messages.success(request, _("已由实际值计算并保存 %(n)d 个得分。") % {"n": len(report.rows)})
-            return redirect("indicators:tree", year_pk=year.pk)
+            return redirect("indicators:score_entry", year_pk=year.pk)
     return render(request, "indicators/actuals_import.html", {"form": form, "report": report, "year": year})

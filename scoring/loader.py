@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from appraisal.models import AssessmentYear, Department, LeaveRecord, Person
-from indicators.models import CommonScore, Indicator, IndicatorScore, ResponsibilityWeight
+from indicators.models import CommonScore, Indicator, IndicatorScore, ResponsibilityWeight, ScoreStatus
 from rewards.models import GradeHistory
 
 from .models import PeerRating, SatisfactionRating, WorkloadGrade
@@ -35,7 +35,9 @@ def load_year(assessment_year: AssessmentYear) -> YearInput:
                ResponsibilityWeight.objects.filter(indicator__assessment_year=year, person__is_active=True)
                .values_list("indicator__code", "person__staff_id", "weight")}
     monthly_scores, half_scores = {}, {}
-    for code, kind, number, score in (IndicatorScore.objects.filter(indicator__assessment_year=year)
+    # Only scores the office approved are computed (an assessor's drafts and submissions wait).
+    for code, kind, number, score in (IndicatorScore.objects.filter(indicator__assessment_year=year,
+                                                                     status=ScoreStatus.APPROVED)
                                       .values_list("indicator__code", "period__kind", "period__number", "score")):
         if kind == "month":
             monthly_scores[(number, code)] = score

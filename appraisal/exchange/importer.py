@@ -143,7 +143,10 @@ def _write_plan(assessment_year, data, departments) -> dict[str, Indicator]:
                   bonus_cap=item.bonus_cap, cycle=item.cycle or "",
                   kind=item.kind or "常规", importance=item.importance or "", content=item.content,
                   target=item.target, basis=item.basis, data_source=item.data_source,
-                  scoring_standard=item.scoring_standard, assessor=item.assessor, sort_order=index)
+                  scoring_standard=item.scoring_standard,
+                  # 考核主体: a department code, or 考核办 / empty for the office
+                  assessor_department=departments.get(item.assessor) if item.assessor else None,
+                  sort_order=index)
         for index, item in enumerate(data.indicators)])
     indicators = {i.code: i for i in Indicator.objects.filter(assessment_year=assessment_year)}
     with_parent = []

@@ -52,11 +52,16 @@ def _targets(world, year):
         "indicators:indicator_edit": ({"year_pk": year.pk, "pk": other_leaf.pk}, {"office"}),
         "indicators:indicator_delete": ({"year_pk": year.pk, "pk": other_leaf.pk}, set()),
         "indicators:plan_copy": ({"year_pk": year.pk}, set()),
-        "indicators:score_entry": ({"year_pk": year.pk}, {"office"}),
+        "indicators:score_entry": ({"year_pk": year.pk}, {"office", "head"}),
+        "indicators:score_home": ({}, {"office", "head"}),
+        "indicators:score_review": ({"year_pk": year.pk}, {"office"}),
+        "indicators:score_preview": ({"year_pk": year.pk}, set()),  # needs a leaf: 404 / 403, never 200
+        "indicators:designation_add": ({"year_pk": year.pk, "department_pk": world.department.pk}, set()),
+        "indicators:designation_revoke": ({"year_pk": year.pk, "pk": 1}, set()),
         "indicators:common_score_entry": ({"year_pk": year.pk}, {"office"}),
         "indicators:plan_export": ({"year_pk": year.pk}, {"office", "leader"}),
         "indicators:plan_import": ({"year_pk": year.pk}, {"office"}),
-        "indicators:actuals_import": ({"year_pk": year.pk}, {"office"}),
+        "indicators:actuals_import": ({"year_pk": year.pk}, {"office", "head"}),
         "indicators:weights_edit": ({"year_pk": year.pk, "pk": other_leaf.pk}, {"office"}),
         "indicators:department_table": ({"year_pk": year.pk, "department_pk": world.other_department.pk},
                                         {"outsider", "office", "leader"}),
@@ -88,7 +93,7 @@ def _targets(world, year):
 
 
 PUBLIC_NAMES = {"login", "logout", "set_language"}
-REDIRECTING = {"indicators:home", "indicators:my_table"}  # pages that send the user on to a year
+REDIRECTING = {"indicators:home", "indicators:my_table", "indicators:score_home"}  # pages that send the user on to a year
 
 
 @pytest.mark.django_db

@@ -82,3 +82,39 @@ def test_import_page_for_the_office(client, world, year, plan):
     response = client.post(f"/indicators/{year.pk}/import/", {"file": upload}, follow=True)
     assert "导入完成：新增 1 个指标" in response.content.decode()
     assert Indicator.objects.filter(code="B5").exists()
+
+
+def _with_columns(rows):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "指标"
+    sheet.append(["指标编码", "上级指标编码", "指标名称", "责任部门编码", "分值", "考核周期", "考核主体", "适用人员类别"])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_assessor_and_personnel_categories_round_trip(world, year, plan):
+    office = world.users["office"]
+    content = _with_columns([["B6", "B", "登记审核", "D02", 10, "月度", "D01", None],
+                             ["C2", "C", "执法规范", None, 5, "年度", "考核办", "行政执法类、专业技术类"]])
+    report = plan_io.plan_import(user=office, assessment_year=year, content=content)
+    assert report.errors == [] and report.created == 2
+    b6, c2 = (Indicator.objects.get(assessment_year=year, code=code) for code in ("B6", "C2"))
+    assert b6.assessor_department == world.department and c2.assessor_department is None
+    assert c2.person_categories == ["行政执法类", "专业技术类"]
+    sheet = openpyxl.load_workbook(io.BytesIO(plan_io.plan_export(user=office, assessment_year=year)))["指标"]
+    header = [c.value for c in sheet[1]]
+    rows = {r[0]: dict(zip(header, r)) for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["B6"]["考核主体"] == "D01" and rows["C2"]["考核主体"] == "考核办"
+    assert rows["C2"]["适用人员类别"] == "行政执法类、专业技术类"
+
+
+def test_unknown_assessor_and_categories_on_a_business_leaf_are_errors(world, year, plan):
+    content = _with_columns([["B6", "B", "登记审核", "D02", 10, "月度", "办公室", "行政执法类"]])
+    report = plan_io.plan_import(user=world.users["office"], assessment_year=year, content=content)
+    assert not report.written
+    assert any("第2行 / 考核主体" in e and "不是部门编码" in e for e in report.errors)
+    assert any("第2行 / 适用人员类别" in e and "只有共同类指标" in e for e in report.errors)

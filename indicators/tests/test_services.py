@@ -117,7 +117,7 @@ def test_score_change_is_audited_with_old_and_new(world, year, plan):
     services.indicator_score_set(user=office, indicator=plan["monthly"], period=month(year), score=D("9.5"),
                                  reason="复核更正")
     event = AuditEvent.objects.filter(action="indicator_score.set").order_by("-id").first()
-    assert event.old_value == {"score": "8", "comment": ""}
+    assert event.old_value == {"score": "8", "actual": "", "comment": "", "evidence": ""}
     assert event.new_value["score"] == "9.5" and event.reason == "复核更正"
 
 

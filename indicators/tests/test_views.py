@@ -103,7 +103,7 @@ def test_score_entry_page_saves_all_rows_or_none(client, world, year, plan):
                                      parent=plan["业务类"], department=world.department, full_score=D("5"),
                                      cycle="月度")
     response = client.post(url, {f"s{plan['monthly'].pk}": "9", f"s{extra.pk}": "7"})
-    assert "有 1 行得分有误，均未保存" in response.content.decode()
+    assert "有 1 处得分有误，均未保存" in response.content.decode()
     assert "须在 0 到 5 之间" in response.content.decode()
     assert not IndicatorScore.objects.exists()
     response = client.post(url, {f"s{plan['monthly'].pk}": "9", f"s{extra.pk}": "4.5", f"c{extra.pk}": "按期办结"})
