@@ -8,9 +8,9 @@ PYTEST_ARGS ?=
 
 .PHONY: run test install migrate demo browser worker beat bench clean messages
 
+# An existing virtualenv (a fresh clone's .venv may be a link to one) is updated, never recreated.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
-	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
+	@if [ ! -x $(PY) ]; then $(PYTHON) -m venv $(VENV) && $(VENV)/bin/pip install --quiet --upgrade pip; fi
 	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
 	touch $@
 
