@@ -303,7 +303,7 @@ class Context:
             pick = itemgetter(*present) if width > 1 else (lambda values, _i=present[0]: (values[_i],))
             for number, values in enumerate(iterator, start=2):
                 if len(values) < need:
-                    values = values + pad[len(values):]
+                    values = (*values, *pad[len(values):])  # a short row (a list when empty)
                 values = pick(values)
                 if _blank(values):
                     continue
