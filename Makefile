@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install migrate demo browser worker beat bench clean messages
+.PHONY: audit run test install migrate demo browser worker beat bench clean messages
 
 # An existing virtualenv (a fresh clone's .venv may be a link to one) is updated, never recreated.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -54,3 +54,8 @@ messages: install
 bench: demo
 	$(PY) manage.py bench_pages
 	$(PY) manage.py bench_results
+
+# Release check: every installed dependency audited against the vulnerability database (needs
+# PyPI or an OSV mirror; fails if any package could not be checked). CI runs .ci/pip_audit.py.
+audit: install
+	$(VENV)/bin/pip-audit --local --strict --progress-spinner off

@@ -14,14 +14,7 @@ from django.utils.translation import gettext as _
 
 from . import access
 from .audit import RequestContext, current_request
-
-
-def client_ip(request) -> str | None:
-    # Behind the production proxy the client address arrives in X-Forwarded-For (first hop).
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+from .proxies import client_ip
 
 
 class RequestContextMiddleware:

@@ -4,7 +4,8 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from . import audit
-from .middleware import SessionTimeoutMiddleware, client_ip
+from .middleware import SessionTimeoutMiddleware
+from .proxies import client_ip
 
 
 @receiver(user_logged_in)

@@ -1,10 +1,11 @@
 from django.urls import include, path
 
 from .admin_site import admin_site
-from .views import administration, auth, exchange, home, organisation, periods
+from .views import administration, auth, exchange, health, home, organisation, periods
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("password/", auth.PasswordChangeView.as_view(), name="password_change"),

@@ -26,6 +26,9 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me-in-pr
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Reverse proxies (addresses or networks) whose X-Forwarded-For / X-Forwarded-Proto are believed;
+# from anyone else those headers are dropped (appraisal.proxies). Empty: nobody is trusted.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -49,6 +52,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "appraisal.proxies.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -126,6 +130,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# the address recorded with a lockout comes from the same trusted-proxy rule as the audit log
+AXES_CLIENT_IP_CALLABLE = "appraisal.proxies.client_ip"
 # SECURITY.md keys lockouts on the username (with the IP recorded in the audit event), so that
 # one office behind a shared NAT address is not locked out by a colleague's typos.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]

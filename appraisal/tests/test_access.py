@@ -92,7 +92,7 @@ def _targets(world, year):
     }
 
 
-PUBLIC_NAMES = {"login", "logout", "set_language"}
+PUBLIC_NAMES = {"login", "logout", "set_language", "healthz"}
 REDIRECTING = {"indicators:home", "indicators:my_table", "indicators:score_home"}  # pages that send the user on to a year
 
 
