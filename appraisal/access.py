@@ -71,8 +71,17 @@ def actor_for(user) -> Actor:
     for role, org_id in RoleAssignment.objects.filter(user_id=user.pk).values_list("role", "organisation_id"):
         roles.add(role)
         role_orgs.setdefault(role, set()).add(org_id)
-    person = (Person.objects.filter(user_id=user.pk, is_active=True)
-              .values("id", "department_id", "organisation_id", "position").first())
+    admin_roles = roles & set(ADMIN_ROLES)
+    if admin_roles:
+        # 三员分立 on every path: an administrator acts only as that one administrator, never as
+        # staff, head, office or leader, whatever other rows exist; two administrator roles on one
+        # account (refused everywhere, a database constraint included) would grant nothing at all.
+        roles = set(admin_roles) if len(admin_roles) == 1 else set()
+        role_orgs = {role: orgs for role, orgs in role_orgs.items() if role in roles}
+        person = None
+    else:
+        person = (Person.objects.filter(user_id=user.pk, is_active=True)
+                  .values("id", "department_id", "organisation_id", "position").first())
     headed: frozenset[int] = frozenset()
     assessing: frozenset[int] = frozenset()
     organisation_id = None
@@ -233,7 +242,14 @@ RULES: dict[str, Callable[[Actor, object], bool]] = {
     "accounts.manage": lambda a, o: a.has(Role.SYSADMIN),
     "roles.manage": lambda a, o: a.has(Role.SECADMIN),
     "audit.read": lambda a, o: a.has(Role.AUDITOR),
-    "admin.site": lambda a, o: a.has(Role.OFFICE, Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR),
+    # linking an account to a person record: the office of that person's organisation, or the system administrator
+    "accounts.link": lambda a, o: _office_of(a, o) or a.has(Role.SYSADMIN),
+    # approving a password reset of an administrator (two-person rule; the service names which one)
+    "password_reset.approve": lambda a, o: a.has(Role.SECADMIN, Role.AUDITOR),
+    # organisations: the system administrator (of that organisation, or of every one to create one)
+    "organisations.manage": lambda a, o: a.has(Role.SYSADMIN) and (o is None or a.in_organisation(Role.SYSADMIN, _org_of(o))),
+    # the Django admin is the system administrator's configuration only (organisations)
+    "admin.site": lambda a, o: a.has(Role.SYSADMIN),
 }
 
 PUBLIC = "public"
@@ -273,9 +289,14 @@ def rule_of_view(view_func) -> str | None:
     return rule
 
 
-def admin_roles_conflict(existing: set[str], new_role: str) -> bool:
+def admin_roles_conflict(existing: set[str], new_role: str, *, has_person: bool = False) -> bool:
     """三员分立: one account holds at most one administrator role, and no administrator role
-    together with an appraisal role of the office or leaders."""
+    together with an appraisal role: office, leader, or staff / head through a person record."""
     if new_role in ADMIN_ROLES:
-        return bool(existing - {new_role})
+        return has_person or bool(existing - {new_role})
     return bool(existing & set(ADMIN_ROLES))
+
+
+def is_administrator(user) -> bool:
+    """Holds one of the three administrator roles (by the role rows, whatever actor_for makes of them)."""
+    return RoleAssignment.objects.filter(user_id=getattr(user, "pk", user), role__in=ADMIN_ROLES).exists()

@@ -1,10 +1,12 @@
 """The Django admin, gated by the roles of appraisal.access instead of is_staff/superuser.
 
-Each model admin names the roles that may use it (三员分立: accounts for the system
-administrator, role assignments for the security administrator, organisation data for the
-office); nobody reaches score tables through the admin.
+Only the system administrator enters (rule "admin.site"); nobody reaches people, departments,
+score tables or ballots through the admin. Signing in goes through the product's own login
+(lockout, first-login password change, second factor): the admin has no login form of its own.
 """
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
 from django.utils.translation import gettext_lazy as _
 
 from . import access
@@ -17,6 +19,14 @@ class AppraisalAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         return request.user.is_active and access.can(request.user, "admin.site")
+
+    def login(self, request, extra_context=None):
+        return redirect_to_login(request.GET.get("next") or self.index_url(), settings.LOGIN_URL)
+
+    def index_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("admin:index", current_app=self.name)
 
 
 admin_site = AppraisalAdminSite(name="admin")

@@ -115,7 +115,8 @@ class AccountCreateForm(forms.Form):
                                 error_messages={"invalid": _("账号只能包含字母、数字和 _ . @ -，3 到 150 个字符。")})
     password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, strip=False)
     person = forms.ModelChoiceField(label=_("关联人员"), required=False,
-                                    queryset=Person.objects.filter(user__isnull=True).select_related("department"))
+                                    queryset=Person.objects.filter(user__isnull=True, is_active=True)
+                                    .select_related("department", "organisation"))
 
     def clean(self):
         data = super().clean()
@@ -124,6 +125,23 @@ class AccountCreateForm(forms.Form):
                 validate_password(data["password"])
             except forms.ValidationError as error:
                 self.add_error("password", error)
+        return data
+
+
+class PersonAccountForm(forms.Form):
+    username = forms.CharField(label=_("登录账号"), required=False, max_length=150,
+                               help_text=_("填写已有账号的用户名；留空表示解除关联。管理员账号不能关联人员档案。"))
+    reason = forms.CharField(label=_("原因"), max_length=500)
+
+    def clean(self):
+        data = super().clean()
+        username = (data.get("username") or "").strip()
+        data["account"] = None
+        if username:
+            account = get_user_model().objects.filter(username=username, is_active=True).first()
+            if account is None:
+                self.add_error("username", _("账号“%(name)s”不存在或已停用。") % {"name": username})
+            data["account"] = account
         return data
 
 

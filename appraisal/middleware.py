@@ -73,13 +73,27 @@ class AccessMiddleware:
     def __call__(self, request):
         return self.get_response(request)
 
+    # pages an account that must change its password (or finish signing in) may still open
+    SETUP_URLS = {"password_change", "logout", "set_language", "healthz"}
+
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
-        if match is not None and match.namespace == "admin":
-            return None  # the admin site checks roles itself (appraisal.admin_site)
+        in_admin = match is not None and match.namespace == "admin"
         rule = access.rule_of_view(view_func)
-        if rule == access.PUBLIC:
+        if rule == access.PUBLIC and not in_admin:
             return None
+        if request.user.is_authenticated and request.session.get("must_change_password") \
+                and (match is None or match.url_name not in self.SETUP_URLS or in_admin):
+            # every path, the admin included: the flag is set at any login (appraisal.signals)
+            messages.warning(request, _("请先修改管理员设置的初始密码。"))
+            return redirect("password_change")
+        if in_admin:
+            return None  # the admin site checks roles itself (appraisal.admin_site)
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if rule is None or not access.can(request.user, rule):
+            raise PermissionDenied(rule or "no access rule declared")
+        return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if rule is None or not access.can(request.user, rule):

@@ -197,7 +197,12 @@ class RoleAssignment(models.Model):
     class Meta:
         verbose_name = _("角色分配")
         verbose_name_plural = _("角色分配")
-        constraints = [models.UniqueConstraint(fields=["user", "role"], name="role_assignment_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="role_assignment_unique"),
+            # 三员分立 in the database: at most one of the three administrator roles per account
+            models.UniqueConstraint(fields=["user"], condition=models.Q(role__in=["sysadmin", "secadmin", "auditor"]),
+                                    name="one_administrator_role_per_account"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"
@@ -290,3 +295,44 @@ class AccountFlag(models.Model):
     class Meta:
         verbose_name = _("账号安全标记")
         verbose_name_plural = _("账号安全标记")
+
+
+class PasswordResetState(models.TextChoices):
+    PENDING = "pending", _("待批准")
+    DONE = "done", _("已重置")
+    REJECTED = "rejected", _("已拒绝")
+    EXPIRED = "expired", _("已过期")
+
+
+class PasswordReset(models.Model):
+    """A password reset of an account by the system administrator (appraisal.accounts).
+
+    An ordinary account is reset at once. An administrator's account needs a second
+    administrator's approval (two-person rule) and the new password is split: the requester
+    is shown one half at request time, the approver the other half at approval; neither alone
+    can sign in. ``first_half`` is kept only until the approval sets the password.
+    """
+
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_resets",
+                                verbose_name=_("账号"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("申请人"))
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    reason = models.CharField(_("原因"), max_length=500)
+    approver_role = models.CharField(_("审批角色"), max_length=10, choices=Role.choices, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("审批人"))
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    state = models.CharField(_("状态"), max_length=10, choices=PasswordResetState.choices,
+                             default=PasswordResetState.PENDING)
+    first_half = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("密码重置")
+        verbose_name_plural = _("密码重置")
+        ordering = ["-requested_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["account"], condition=models.Q(state="pending"),
+                                               name="one_pending_reset_per_account")]
+
+    def __str__(self) -> str:
+        return f"{self.account} · {self.get_state_display()}"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +14,7 @@ from . import access, audit
 from .events import period_state_changed
 from .errors import PermissionDeniedError, StateError, ValidationFailed
 from .models import (
-    AccountFlag, AssessmentYear, Department, LeaveRecord, Organisation, Period, PeriodKind, PeriodState, Person, Role,
-    RoleAssignment, Scheme,
+    AssessmentYear, Department, LeaveRecord, Organisation, Period, PeriodKind, PeriodState, Person, Scheme,
 )
 
 STATE_ORDER = [PeriodState.OPEN, PeriodState.SCORING, PeriodState.PUBLICITY, PeriodState.LOCKED]
@@ -106,10 +104,25 @@ def period_transition(*, user, period: Period, to_state: str, reason: str = "") 
     return period
 
 
-# ---------------------------------------------------------------- departments and people
+# ---------------------------------------------------------------- organisations, departments and people
 
-DEPARTMENT_FIELDS = ["code", "name", "group", "head", "sort_order"]
-PERSON_FIELDS = ["staff_id", "name", "department", "position", "category", "email", "is_active"]
+def organisation_save(*, user, organisation: Organisation, reason: str = "") -> Organisation:
+    """Create or rename an organisation (the system administrator, through the admin)."""
+    _require(user, "organisations.manage", organisation)
+    with transaction.atomic():
+        old = None
+        if organisation.pk:
+            old = audit.snapshot(Organisation.objects.select_for_update().get(pk=organisation.pk), ["code", "name"])
+        organisation.save()
+        before, after = audit.changes(old, audit.snapshot(organisation, ["code", "name"]))
+        if after:
+            audit.record("organisation.create" if old is None else "organisation.update", actor=user,
+                         obj=organisation, old=before, new=after, reason=reason, organisation_id=organisation.pk)
+    return organisation
+
+
+DEPARTMENT_FIELDS = ["organisation", "code", "name", "group", "head", "sort_order", "is_active"]
+PERSON_FIELDS = ["organisation", "staff_id", "name", "department", "position", "category", "email", "is_active"]
 
 
 def department_save(*, user, department: Department, reason: str = "") -> Department:
@@ -121,6 +134,8 @@ def department_save(*, user, department: Department, reason: str = "") -> Depart
         old = None
         if department.pk:
             before = Department.objects.select_for_update().get(pk=department.pk)
+            # the office of the organisation it leaves must be the one acting too
+            _require(user, "office.manage", before)
             old = audit.snapshot(before, DEPARTMENT_FIELDS)
         department.save()
         new = audit.snapshot(department, DEPARTMENT_FIELDS)
@@ -141,6 +156,8 @@ def person_save(*, user, person: Person, reason: str = "") -> Person:
         old = None
         if person.pk:
             before = Person.objects.select_for_update().get(pk=person.pk)
+            # the office of the organisation the person leaves must be the one acting too
+            _require(user, "office.manage", before)
             old = audit.snapshot(before, PERSON_FIELDS)
             if before.department_id != person.department_id:
                 # A head who moves away no longer heads the department they left.
@@ -167,46 +184,3 @@ def leave_set(*, user, assessment_year: AssessmentYear, person: Person, months: 
             record.save(update_fields=["months"])
         if created or old != months:
             audit.record("leave.set", actor=user, obj=person, old={"months": old}, new={"months": months}, reason=reason)
-
-
-# ---------------------------------------------------------------- roles (security administrator)
-
-def role_assign(*, user, account, role: str, organisation: Organisation | None = None, reason: str = "") -> RoleAssignment:
-    _require(user, "roles.manage")
-    if role not in Role.values:
-        raise ValidationFailed(_("未知角色。"))
-    with transaction.atomic():
-        existing = set(RoleAssignment.objects.select_for_update().filter(user=account).values_list("role", flat=True))
-        if role in existing:
-            raise ValidationFailed(_("该账号已拥有此角色。"))
-        if access.admin_roles_conflict(existing, role):
-            raise ValidationFailed(_("三员分立：系统管理员、安全管理员、审计管理员不能由同一账号兼任，也不能兼任考核角色。"))
-        assignment = RoleAssignment.objects.create(user=account, role=role, organisation=organisation)
-        audit.record("role.assign", actor=user, obj=account, new={"role": role, "organisation": str(organisation or "")},
-                     reason=reason, object_type="auth.User",
-                     organisation_id=organisation.pk if organisation else None)
-    return assignment
-
-
-def role_revoke(*, user, assignment: RoleAssignment, reason: str = "") -> None:
-    _require(user, "roles.manage")
-    with transaction.atomic():
-        audit.record("role.revoke", actor=user, obj=assignment.user, old={"role": assignment.role}, reason=reason,
-                     object_type="auth.User", organisation_id=assignment.organisation_id)
-        assignment.delete()
-
-
-def account_create(*, user, username: str, password: str, person: Person | None = None) -> object:
-    """System administrator creates a named account; it must change its password at first login."""
-    _require(user, "accounts.manage")
-    User = get_user_model()
-    with transaction.atomic():
-        if User.objects.filter(username=username).exists():
-            raise ValidationFailed(_("账号“%(name)s”已存在。") % {"name": username})
-        account = User.objects.create_user(username=username, password=password)
-        AccountFlag.objects.create(user=account, must_change_password=True)
-        if person is not None:
-            person.user = account
-            person.save(update_fields=["user"])
-        audit.record("account.create", actor=user, obj=account, new={"username": username, "person": str(person or "")})
-    return account

@@ -4,6 +4,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from . import audit
+from .models import AccountFlag
 from .middleware import SessionTimeoutMiddleware
 from .proxies import client_ip
 
@@ -12,6 +13,9 @@ from .proxies import client_ip
 def on_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         SessionTimeoutMiddleware.start(request)
+        # any way of signing in (login page, tests' force_login, …) carries the first-login flag
+        if AccountFlag.objects.filter(user=user, must_change_password=True).exists():
+            request.session["must_change_password"] = True
     audit.record("auth.login", actor=user, ip=client_ip(request) if request else None,
                  object_type="auth.User", object_repr=user.get_username())
 

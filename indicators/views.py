@@ -228,7 +228,8 @@ def common_score_entry(request, year_pk):
                 if value is None and (person.pk, leaf.pk) not in stored:
                     continue
                 batch.append(((person.pk, leaf.pk), partial(services.common_score_set, user=request.user,
-                                                            indicator=leaf, person=person, value=value)))
+                                                            indicator=leaf, person=person, value=value,
+                                                            reason=request.POST.get("reason", "").strip()[:500])))
         if not errors:
             errors = services.save_all_or_nothing(batch)
         if not errors:

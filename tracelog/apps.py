@@ -9,6 +9,7 @@ class TracelogConfig(AppConfig):
     def ready(self):
         from appraisal.demo import register_demo_step
 
+        from . import signals  # noqa: F401  (account notices become in-app notifications)
         from .demo import demo_step_tracelog
 
         register_demo_step(400, demo_step_tracelog)

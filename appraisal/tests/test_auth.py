@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from freezegun import freeze_time
 
-from appraisal import services
+from appraisal import accounts
 from appraisal.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
 from appraisal.models import AuditEvent, Department, Organisation, Person
 
@@ -90,7 +90,7 @@ def test_absolute_session_limit_is_twelve_hours(client, world):
 
 @pytest.mark.django_db
 def test_account_created_by_administrator_must_change_password(client, world):
-    services.account_create(user=world.users["sysadmin"], username="newcomer", password="Start@2025",
+    accounts.account_create(user=world.users["sysadmin"], username="newcomer", password="Start@2025",
                             person=world.colleague)
     client.post("/login/", {"username": "newcomer", "password": "Start@2025"})
     response = client.get("/")

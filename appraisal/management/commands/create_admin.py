@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from appraisal import access, audit
-from appraisal.models import ADMIN_ROLES, AccountFlag, Role, RoleAssignment
+from appraisal.models import ADMIN_ROLES, AccountFlag, Person, Role, RoleAssignment
 
 
 class Command(BaseCommand):
@@ -31,13 +31,17 @@ class Command(BaseCommand):
         with transaction.atomic():
             user, created = User.objects.get_or_create(username=username)
             existing = set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
-            if access.admin_roles_conflict(existing, role) or role in existing:
-                raise CommandError("三员分立：该账号已拥有其他角色，不能再兼任此管理员角色。")
+            has_person = Person.objects.filter(user=user).exists()
+            if access.admin_roles_conflict(existing, role, has_person=has_person) or role in existing:
+                raise CommandError("三员分立：该账号已拥有其他角色或关联了人员档案，不能再兼任此管理员角色。")
             user.set_password(password)
             user.is_active = True
             user.save()
             AccountFlag.objects.update_or_create(user=user, defaults={"must_change_password": True})
             RoleAssignment.objects.create(user=user, role=role)
+            audit.record("account.create" if created else "account.password_set", obj=user, object_type="auth.User",
+                         new={"username": username, "must_change_password": True},
+                         reason="create_admin 命令（服务器上执行）")
             audit.record("role.assign", obj=user, object_type="auth.User", new={"role": role},
                          reason="create_admin 命令建立管理员")
         self.stdout.write(self.style.SUCCESS(f"已建立{Role(role).label}账号“{username}”，首次登录须修改密码。"))
