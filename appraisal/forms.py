@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from appraisal.scheme import SCHEME_DEFAULTS, SCHEME_KEY_LABELS, SCHEME_SECTION_LABELS, validate_scheme
 
 from .models import Department, Organisation, PeriodState, Person, Role
+from .zipguard import zip_problem
 
 
 class DepartmentForm(forms.ModelForm):
@@ -166,6 +167,10 @@ class SpreadsheetUploadForm(forms.Form):
         upload.seek(0)
         if head != b"PK\x03\x04":
             raise forms.ValidationError(_("文件内容不是有效的 Excel 工作簿。"))
+        problem = zip_problem(upload.read())
+        upload.seek(0)
+        if problem:
+            raise forms.ValidationError(problem)
         return upload
 
 

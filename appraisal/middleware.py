@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -104,3 +105,40 @@ class AccessMiddleware:
             return redirect("password_change")
         return None
 
+
+
+class BadInputMiddleware:
+    """A NUL byte in the path, the query string or a form field is refused with a clean 400 page
+    before any view or admin filter hands it to the database (PostgreSQL cannot store it)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @staticmethod
+    def _has_nul(querydict) -> bool:
+        return any("\x00" in key or any("\x00" in value for value in values) for key, values in querydict.lists())
+
+    def __call__(self, request):
+        bad = "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "") or self._has_nul(request.GET)
+        if not bad and request.method == "POST" and request.content_type in (
+                "application/x-www-form-urlencoded", "multipart/form-data"):
+            bad = self._has_nul(request.POST)
+        if bad:
+            return render(request, "errors/400.html", status=400)
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages shown to a signed-in user carry scores, ballots and personal data: no browser or proxy
+    keeps them (SECURITY.md item 4). One mechanism for every page, score pages included; responses
+    that set their own Cache-Control keep it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response

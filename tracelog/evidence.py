@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from appraisal.errors import ValidationFailed
+from appraisal.zipguard import zip_problem
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 MAX_EVIDENCE_PER_ENTRY = 10
@@ -105,6 +106,10 @@ def check(name: str, content: bytes) -> CheckedFile:
     if expected is None:
         raise ValidationFailed(_("文件“%(name)s”的类型不允许上传，仅支持 %(allowed)s。") % {
             "name": name, "allowed": ALLOWED_LABEL})
+    if expected in ("docx", "xlsx"):
+        problem = zip_problem(content)
+        if problem:
+            raise ValidationFailed(_("文件“%(name)s”未保存：%(problem)s") % {"name": name, "problem": problem})
     actual = sniff(content)
     if actual != expected:
         raise ValidationFailed(_("文件“%(name)s”的内容与扩展名不符或不是允许的类型（仅支持 %(allowed)s），未保存。") % {

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "appraisal.middleware.RequestContextMiddleware",
+    "appraisal.middleware.NoStoreMiddleware",
+    "appraisal.middleware.BadInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "appraisal.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -89,3 +89,16 @@ def test_auditor_page_lists_and_filters_and_verifies(client, world):
     response = client.post("/audit/")
     assert "审计链完整" in response.content.decode()
     assert AuditEvent.objects.filter(action="audit.verify").exists()
+
+
+@pytest.mark.django_db
+def test_truncate_is_refused_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger exists on PostgreSQL only")
+    audit.record("a", object_type="x")
+    with connection.cursor() as cursor:
+        # conftest switches the trigger off for the test flush; on for this test's transaction only
+        cursor.execute("ALTER TABLE appraisal_auditevent ENABLE TRIGGER appraisal_auditevent_no_truncate")
+    with pytest.raises(Exception, match="truncate refused"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("TRUNCATE appraisal_auditevent")
+    assert AuditEvent.objects.count() == 1

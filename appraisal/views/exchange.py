@@ -14,6 +14,9 @@ from ..exchange.reader import read_workbook, write_template
 from ..forms import SpreadsheetUploadForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A report lists at most this many problems (a broken 300k-row workbook must not become a
+# 13 MB page); the total is still given.
+MAX_LISTED_ERRORS = 200
 
 
 @access.require("office.manage")
@@ -28,11 +31,12 @@ def workbook_template(request):
 @access.require("office.manage")
 def workbook_import(request):
     form = SpreadsheetUploadForm(request.POST or None, request.FILES or None)
-    errors, summary, preview = None, None, None
+    errors, summary, preview, total_errors = None, None, None, 0
     if request.method == "POST" and form.is_valid():
         result = read_workbook(io.BytesIO(form.cleaned_data["file"].read()))
         if result.errors:
-            errors = [str(error) for error in result.errors]
+            errors = [str(error) for error in result.errors[:MAX_LISTED_ERRORS]]
+            total_errors = len(result.errors)
         elif request.POST.get("dry_run") == "1":
             data = result.data
             preview = {"org": f"{data.org_name}（{data.org_code}）", "year": data.year,
@@ -42,8 +46,9 @@ def workbook_import(request):
             try:
                 summary = year_import(data=result.data, user=request.user)
             except ApplicationError as error:
-                errors = [error.message]
+                errors, total_errors = [error.message], 1
             else:
                 messages.success(request, summary.line())
                 return redirect("year_detail", pk=summary.assessment_year.pk)
-    return render(request, "appraisal/workbook_import.html", {"form": form, "errors": errors, "preview": preview})
+    return render(request, "appraisal/workbook_import.html", {"form": form, "errors": errors, "preview": preview,
+                                                             "total_errors": total_errors})
