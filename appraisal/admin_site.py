@@ -7,6 +7,7 @@ score tables or ballots through the admin. Signing in goes through the product's
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from . import access
@@ -22,6 +23,13 @@ class AppraisalAdminSite(admin.AdminSite):
 
     def login(self, request, extra_context=None):
         return redirect_to_login(request.GET.get("next") or self.index_url(), settings.LOGIN_URL)
+
+    def password_change(self, request, extra_context=None):
+        # the product's own page: password rules, one transaction with its audit event
+        return redirect("password_change")
+
+    def password_change_done(self, request, extra_context=None):
+        return redirect("home")
 
     def index_url(self) -> str:
         from django.urls import reverse
