@@ -26,6 +26,7 @@ NAVIGATION = [
     (_("管理"), _("账号管理"), "account_list", "accounts.manage", "person-gear"),
     (_("管理"), _("角色与权限"), "role_list", "roles.manage", "shield-lock"),
     (_("管理"), _("密码重置审批"), "password_reset_list", "password_reset.approve", "key"),
+    (_("管理"), _("二次验证策略"), "otp_policy", "roles.manage", "phone-vibrate"),
     (_("管理"), _("审计日志"), "audit_log", "audit.read", "journal-text"),
     (_("管理"), _("后台管理"), "admin:index", "admin.site", "gear"),
 ]

@@ -9,12 +9,15 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils.cache import add_never_cache_headers
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from . import access
 from .audit import RequestContext, current_request
+from .otp import OTP_STATE, VERIFY
 from .proxies import client_ip
 
 
@@ -76,6 +79,7 @@ class AccessMiddleware:
 
     # pages an account that must change its password (or finish signing in) may still open
     SETUP_URLS = {"password_change", "logout", "set_language", "healthz"}
+    OTP_URLS = {"otp_verify", "otp_setup", "logout", "set_language", "healthz"}
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
@@ -83,6 +87,13 @@ class AccessMiddleware:
         rule = access.rule_of_view(view_func)
         if rule == access.PUBLIC and not in_admin:
             return None
+        otp_state = request.session.get(OTP_STATE) if request.user.is_authenticated else None
+        if otp_state and (match is None or match.url_name not in self.OTP_URLS or in_admin):
+            # the second factor before anything else, the admin included (appraisal.otp)
+            target = "otp_verify" if otp_state == VERIFY else "otp_setup"
+            if otp_state == VERIFY:
+                return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+            return redirect(target)
         if request.user.is_authenticated and request.session.get("must_change_password") \
                 and (match is None or match.url_name not in self.SETUP_URLS or in_admin):
             # every path, the admin included: the flag is set at any login (appraisal.signals)

@@ -336,3 +336,19 @@ class PasswordReset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} · {self.get_state_display()}"
+
+
+class SecondFactorPolicy(models.Model):
+    """Whether a role must sign in with a second factor (TOTP, SECURITY.md item 5). Set by the
+    security administrator (appraisal.otp.policy_set); a role without a row is not required."""
+
+    role = models.CharField(_("角色"), max_length=10, unique=True)
+    required = models.BooleanField(_("必须启用"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("二次验证策略")
+        verbose_name_plural = _("二次验证策略")
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.required}"

@@ -3,7 +3,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from . import audit
+from . import audit, otp
 from .models import AccountFlag
 from .middleware import SessionTimeoutMiddleware
 from .proxies import client_ip
@@ -16,6 +16,10 @@ def on_login(sender, request, user, **kwargs):
         # any way of signing in (login page, tests' force_login, …) carries the first-login flag
         if AccountFlag.objects.filter(user=user, must_change_password=True).exists():
             request.session["must_change_password"] = True
+        # the second factor (appraisal.otp): a code if the account has a device, enrolment if required
+        state = otp.state_at_login(user)
+        if state:
+            request.session[otp.OTP_STATE] = state
     audit.record("auth.login", actor=user, ip=client_ip(request) if request else None,
                  object_type="auth.User", object_repr=user.get_username())
 

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from .admin_site import admin_site
-from .views import administration, auth, exchange, health, home, organisation, periods
+from .views import administration, auth, exchange, health, home, organisation, otp, periods
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -9,6 +9,9 @@ urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("password/", auth.PasswordChangeView.as_view(), name="password_change"),
+    path("login/verify/", otp.otp_verify, name="otp_verify"),
+    path("account/two-factor/", otp.otp_setup, name="otp_setup"),
+    path("security/two-factor/", otp.otp_policy, name="otp_policy"),
     path("i18n/setlang/", auth.set_language, name="set_language"),
     path("departments/", organisation.department_list, name="department_list"),
     path("departments/new/", organisation.department_edit, name="department_create"),

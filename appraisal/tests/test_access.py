@@ -6,7 +6,7 @@ from appraisal import access, accounts
 from appraisal.errors import ValidationFailed
 from appraisal.models import Period, Role
 from indicators.models import Indicator
-from tests.access_matrix import callbacks_of, leak_markers, names_of, second_office, target, walk
+from tests.access_matrix import EVERYONE, callbacks_of, leak_markers, names_of, second_office, target, walk
 
 NAMESPACES = ("", "indicators")  # the other namespaces have tables of their own (tests/access_matrix.py)
 
@@ -82,6 +82,9 @@ def _targets(world, year):
         "password_reset_list": ({}, {"secadmin", "auditor"}),
         "password_reset_decide": ({"pk": 1}, set()),  # POST only
         "person_account": ({"pk": world.outsider.pk}, {"office", "sysadmin"}),
+        "otp_setup": ({}, set(EVERYONE)),
+        "otp_verify": ({}, set()),  # sends everyone without a pending code on to the home page
+        "otp_policy": ({}, {"secadmin"}),
     }
 
 
@@ -97,6 +100,8 @@ def test_every_url_for_every_role(client, world, year):
     targets = []
     for name, (kwargs, allowed) in table.items():
         redirected = allowed & {"staff", "head", "outsider", "office", "leader"} if name in REDIRECTING else set()
+        if name == "otp_verify":
+            redirected = set(EVERYONE)
         if name in REDIRECTING and "office" in redirected:
             redirected = redirected | {"office_b"}
         targets.append(target(name, reverse(name, kwargs=kwargs), allowed - redirected, redirected))
