@@ -73,7 +73,8 @@ def score_grid(request, year_pk):
             for leaf in leaves if f"a{leaf.pk}" in request.POST or f"s{leaf.pk}" in request.POST}
         try:
             with transaction.atomic():
-                changed = assessing.scores_save(user=request.user, period=period, cells=cells)
+                changed = assessing.scores_save(user=request.user, period=period, cells=cells,
+                                                reason=request.POST.get("reason", "").strip()[:500])
                 submitted = (assessing.scores_submit(user=request.user, period=period, unit=unit)
                              if request.POST.get("action") == "submit" else 0)
         except ApplicationError as error:

@@ -277,8 +277,8 @@ def test_score_entry_reasons_are_audited(client, world, year):
                                     department=world.department, full_score=10, cycle="月度")
     period = year.periods.get(kind="month", number=1)
     client.force_login(world.users["office"])
-    url = reverse("indicators:score_entry", args=[year.pk]) + f"?period={period.pk}&department={world.department.pk}"
-    client.post(url, {f"s{leaf.pk}": "8", f"c{leaf.pk}": ""})
-    client.post(url, {f"s{leaf.pk}": "9", f"c{leaf.pk}": "", "reason": "复核更正"})
+    url = reverse("indicators:score_entry", args=[year.pk]) + f"?period={period.pk}&unit=office"
+    client.post(url, {f"s{leaf.pk}": "8", f"a{leaf.pk}": "", "action": "save"})
+    client.post(url, {f"s{leaf.pk}": "9", f"a{leaf.pk}": "", "action": "save", "reason": "复核更正"})
     event = AuditEvent.objects.filter(action="indicator_score.set").latest("id")
     assert event.old_value["score"] == "8" and event.new_value["score"] == "9" and event.reason == "复核更正"

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appraisal', '0006_audit_refuses_truncate'),
+        ('appraisal', '0007_audit_refuses_truncate'),
     ]
 
     operations = [

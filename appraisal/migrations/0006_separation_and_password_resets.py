@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appraisal', '0004_department_is_active'),
+        ('appraisal', '0005_assessor_designation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -30,5 +30,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("appraisal", "0005_separation_and_password_resets")]
+    dependencies = [("appraisal", "0006_separation_and_password_resets")]
     operations = [migrations.RunPython(forwards, backwards)]
