@@ -229,6 +229,7 @@ RULES: dict[str, Callable[[Actor, object], bool]] = {
     # assessors (考核主体): the leaves a department assesses, across all departments (indicators/assessing.py)
     "scores.assess": _assesses,
     "scores.assess_for": _assesses_for,
+    "scores.assessor": lambda a, o: a.has(ASSESSOR),  # navigation: heads and designated accounts
     "satisfaction.rate": _rates_satisfaction,
     # the scoring pages' entry: every participant, and a 局领导 without a role who rates in the 360°
     "scoring.enter": lambda a, o: a.has(STAFF, HEAD, Role.OFFICE, Role.LEADER) or _rates_satisfaction(a, None),

@@ -21,8 +21,8 @@ NAVIGATION = [
     (_("成绩"), _("预考核预警"), "results:warnings", "warning.read", "exclamation-triangle"),
     (_("考核办"), _("考核年度与周期"), "year_list", "office.or_leader", "calendar3"),
     (_("考核办"), _("指标体系"), "indicators:home", "office.or_leader", "diagram-2"),
-    # 考核主体: the office and the assessing departments' heads and designated accounts
-    (_("评分"), _("指标评分"), "indicators:score_home", "scores.assess_for", "pencil-square"),
+    # 考核主体: the assessing departments' heads and designated accounts (the office from 指标体系)
+    (_("评分"), _("指标评分"), "indicators:score_home", "scores.assessor", "pencil-square"),
     (_("管理"), _("账号管理"), "account_list", "accounts.manage", "person-gear"),
     (_("管理"), _("角色与权限"), "role_list", "roles.manage", "shield-lock"),
     (_("管理"), _("密码重置审批"), "password_reset_list", "password_reset.approve", "key"),

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 
 from appraisal import access
 from appraisal.errors import ApplicationError
-from appraisal.models import AssessorDesignation, Department, Person
+from appraisal.models import AssessorDesignation, Department, Person, Position
 
-from . import assessing, entry_rules
-from .models import Indicator, IndicatorScore, ScoreStatus
+from . import assessing, common_scores, entry_rules
+from .models import CommonScore, Indicator, IndicatorScore, ScoreStatus
 from .standards import STANDARDS
 from .views import _latest_year, _year
 
@@ -143,7 +143,7 @@ def score_preview(request, year_pk):
 def score_review(request, year_pk):
     """The office approves submitted scores or returns them, leaf by leaf, with a reason."""
     year = _year(request, year_pk)
-    periods = assessing.scoring_periods(year)
+    periods = assessing.scoring_periods(year, with_year=True)
     units = assessing.units_for(request.user, year)
     period = _pick(periods, _param(request, "period"))
     if period is None:
@@ -215,3 +215,59 @@ def designation_revoke(request, year_pk, pk):
         messages.success(request, _("已取消评分人。"))
     return redirect(f"{reverse('indicators:score_entry', kwargs={'year_pk': year.pk})}"
                     f"?unit={designation.department_id}")
+
+
+@access.require("scores.assess_for")
+def common_grid(request, year_pk):
+    """Year-end common scores of one department's people: the office every common leaf, an assessor
+    (考核主体) the leaves its department assesses. A leaf applies to the personnel categories it
+    lists (分类考核): other people's cells are shown as not applicable. The page is saved at once."""
+    year = _year(request, year_pk)
+    departments = list(Department.objects.filter(organisation_id=year.organisation_id).order_by("sort_order", "code"))
+    department = _pick(departments, _param(request, "department")) or (departments[0] if departments else None)
+    leaves = common_scores.common_leaves(year, user=request.user)
+    people = list(Person.objects.filter(department=department, is_active=True).exclude(position=Position.LEADER)
+                  .order_by("staff_id"))
+    stored = {(c.person_id, c.indicator_id): c for c in CommonScore.objects.filter(indicator__in=leaves,
+                                                                                   person__in=people)}
+    year_period = common_scores.year_period(year)
+    office = access.can(request.user, "office.manage", year)
+    editable = year_period.state in assessing.SCORABLE_STATES
+    units = [u for u in assessing.units_for(request.user, year) if not u.is_office]
+    errors: dict[tuple[int, int], str] = {}
+    if request.method == "POST" and editable:
+        cells = {(p.pk, leaf.pk): request.POST[f"v_{p.pk}_{leaf.pk}"] for p in people for leaf in leaves
+                 if f"v_{p.pk}_{leaf.pk}" in request.POST}
+        unit = _pick(units, request.POST.get("unit"), key=lambda u: u.key)
+        try:
+            with transaction.atomic():
+                changed = common_scores.common_scores_save(user=request.user, year=year, cells=cells,
+                                                           reason=request.POST.get("reason", "").strip()[:500])
+                submitted = (common_scores.common_submit(user=request.user, year=year, unit=unit)
+                             if unit is not None and request.POST.get("action") == "submit" else 0)
+        except ApplicationError as error:
+            errors = {key: message for key, message in error.details if isinstance(key, tuple)}
+            messages.error(request, error.message)
+        else:
+            if submitted:
+                messages.success(request, _("已保存，并向考核办提交 %(n)d 个得分待审核。") % {"n": submitted})
+            else:
+                messages.success(request, _("%(dept)s 的共同类得分已保存（%(n)d 处修改）。") % {
+                    "dept": department.name, "n": changed})
+            return redirect(f"{request.path}?department={department.pk}")
+    grid = []
+    for person in people:
+        cells = []
+        for leaf in leaves:
+            key, score = (person.pk, leaf.pk), stored.get((person.pk, leaf.pk))
+            name = f"v_{person.pk}_{leaf.pk}"
+            value = request.POST.get(name) if request.method == "POST" else None
+            cells.append({"leaf": leaf, "name": name, "score": score, "error": errors.get(key),
+                          "applies": leaf.applies_to(person.category),
+                          "value": value if value is not None else ("" if score is None else score.value),
+                          "editable": editable and (office or score is None
+                                                    or score.status in assessing.EDITABLE_BY_ASSESSOR)})
+        grid.append({"person": person, "cells": cells})
+    return render(request, "indicators/common_scores.html", {
+        "year": year, "departments": departments, "department": department, "leaves": leaves, "grid": grid,
+        "editable": editable, "year_period": year_period, "office": office, "units": units})

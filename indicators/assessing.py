@@ -21,7 +21,7 @@ from appraisal.errors import PermissionDeniedError, StateError, ValidationFailed
 from appraisal.models import AssessmentYear, AssessorDesignation, Department, Period, PeriodKind, PeriodState, Person
 
 from . import entry_rules
-from .models import Indicator, IndicatorScore, ScoreStatus
+from .models import CommonScore, Indicator, IndicatorScore, ScoreStatus
 
 OFFICE_UNIT = "office"
 SCORABLE_STATES = (PeriodState.OPEN, PeriodState.SCORING)
@@ -74,11 +74,15 @@ def chronological(period: Period) -> tuple[int, int]:
     """Months in order, each half right after its last month."""
     if period.kind == PeriodKind.HALF:
         return (6 if period.number == 1 else 12, 1)
+    if period.kind == PeriodKind.YEAR:
+        return (12, 2)
     return (period.number, 0)
 
 
-def scoring_periods(year: AssessmentYear) -> list[Period]:
-    periods = Period.objects.filter(assessment_year=year, kind__in=[PeriodKind.MONTH, PeriodKind.HALF])
+def scoring_periods(year: AssessmentYear, *, with_year: bool = False) -> list[Period]:
+    """Months and halves in order (and the year itself, for the common scores, when asked)."""
+    kinds = [PeriodKind.MONTH, PeriodKind.HALF, *([PeriodKind.YEAR] if with_year else [])]
+    periods = Period.objects.filter(assessment_year=year, kind__in=kinds)
     return sorted(periods, key=chronological)
 
 
@@ -227,6 +231,19 @@ def scores_submit(*, user, period: Period, unit: Unit) -> int:
 APPROVE, RETURN = "approve", "return"
 
 
+def _reviewed(period: Period):
+    """The scores reviewed in a period: month and half scores of leaves, or the year's common scores."""
+    if period.kind == PeriodKind.YEAR:
+        return (CommonScore.objects.filter(indicator__assessment_year_id=period.assessment_year_id)
+                .select_related("indicator", "person"))
+    return IndicatorScore.objects.filter(period=period).select_related("indicator")
+
+
+def _subject(score) -> dict:
+    person = getattr(score, "person", None)
+    return {"person": person.staff_id} if person is not None else {}
+
+
 def scores_review(*, user, period: Period, decisions: dict[int, tuple[str, str]]) -> tuple[int, int]:
     """The office approves submitted scores, or returns submitted or approved ones with a reason
     (score id -> (APPROVE | RETURN, reason)). All decisions or none; returns (approved, returned)."""
@@ -234,8 +251,8 @@ def scores_review(*, user, period: Period, decisions: dict[int, tuple[str, str]]
         raise PermissionDeniedError(_("只有考核办可以审核得分。"))
     with transaction.atomic():
         period = _locked_period(period)
-        scores = {s.pk: s for s in IndicatorScore.objects.select_for_update(of=("self",)).select_related("indicator")
-                  .filter(period=period, pk__in=list(decisions))}
+        model = CommonScore if period.kind == PeriodKind.YEAR else IndicatorScore
+        scores = {s.pk: s for s in _reviewed(period).select_for_update(of=("self",)).filter(pk__in=list(decisions))}
         errors: list[tuple[int, str]] = []
         approve, returned, events = [], [], []
         now = timezone.now()
@@ -252,7 +269,7 @@ def scores_review(*, user, period: Period, decisions: dict[int, tuple[str, str]]
                     events.append({"action": "indicator_score.approve", "obj": score.indicator,
                                    "old": {"status": score.status},
                                    "new": {"status": ScoreStatus.APPROVED, "period": period.label,
-                                           "score": audit.plain(score.score)}})
+                                           "score": audit.plain(_value(score)), **_subject(score)}})
             elif decision == RETURN:
                 if score.status not in (ScoreStatus.SUBMITTED, ScoreStatus.APPROVED):
                     errors.append((pk, _("%(code)s：只能退回待审核或已审定的得分。") % {"code": score.indicator.code}))
@@ -266,26 +283,30 @@ def scores_review(*, user, period: Period, decisions: dict[int, tuple[str, str]]
                     events.append({"action": "indicator_score.return", "obj": score.indicator, "reason": reason,
                                    "old": {"status": old_status},
                                    "new": {"status": ScoreStatus.RETURNED, "period": period.label,
-                                           "score": audit.plain(score.score)}})
+                                           "score": audit.plain(_value(score)), **_subject(score)}})
             else:
                 errors.append((pk, _("未知的审核操作。")))
         if errors:
             raise ValidationFailed(_("审核未保存，请修改后重试。"), details=errors)
         if approve:
-            IndicatorScore.objects.filter(pk__in=[s.pk for s in approve]).update(
+            model.objects.filter(pk__in=[s.pk for s in approve]).update(
                 status=ScoreStatus.APPROVED, reviewed_by=user, reviewed_at=now, review_reason="")
         if returned:
-            IndicatorScore.objects.bulk_update(returned, ["status", "review_reason", "reviewed_by", "reviewed_at"])
+            model.objects.bulk_update(returned, ["status", "review_reason", "reviewed_by", "reviewed_at"])
         audit.record_many("indicator_score.review", events, actor=user,
                           organisation_id=period.assessment_year.organisation_id)
     return len(approve), len(returned)
 
 
+def _value(score):
+    return score.value if isinstance(score, CommonScore) else score.score
+
+
 def review_queue(period: Period, *, unit: Unit | None = None, status: str = ScoreStatus.SUBMITTED):
-    scores = (IndicatorScore.objects.filter(period=period, status=status)
-              .select_related("indicator", "indicator__department", "indicator__assessor_department", "submitted_by")
+    scores = (_reviewed(period).filter(status=status)
+              .select_related("indicator__department", "indicator__assessor_department", "submitted_by")
               .order_by("indicator__assessor_department__sort_order", "indicator__department__sort_order",
-                        "indicator__sort_order", "indicator__code"))
+                        "indicator__sort_order", "indicator__code", "pk"))
     if unit is not None:
         scores = (scores.filter(indicator__assessor_department__isnull=True) if unit.is_office
                   else scores.filter(indicator__assessor_department=unit.department))

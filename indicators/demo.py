@@ -59,7 +59,8 @@ def load_demo_plan(assessment_year: AssessmentYear, *, seed: int = 2025) -> int:
                 full_score=Decimal(full), importance="一般", data_source="办公自动化系统", shared=name,
                 assessor_department=by_dept_code.get(MANAGEMENT_ASSESSOR),
                 content=f"{department.name}{name}工作", target="按时、规范、无差错",
-                scoring_standard="每出现一次差错扣 1 分，扣完为止")
+                scoring_standard="每出现一次差错扣 1 分，扣完为止", standard_key="per_incident",
+                standard_params={"points_per_incident": "1"})
         areas = BUSINESS_AREAS[: 5 if department.group == "业务" else 4]
         for a, area in enumerate(areas, start=1):
             add(f"B{d:02d}{a:02d}", "B", name=f"{department.name}{area}", category="业务类", department=department)

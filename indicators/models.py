@@ -129,7 +129,24 @@ class ScoreStatus(models.TextChoices):
     APPROVED = "approved", _("已审定")
 
 
-class IndicatorScore(models.Model):
+class Reviewed(models.Model):
+    """The review state an assessor's score goes through (submit, then approve or return)."""
+
+    status = models.CharField(_("审核状态"), max_length=10, choices=ScoreStatus.choices, default=ScoreStatus.APPROVED,
+                              db_index=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_reason = models.TextField(_("退回原因"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class IndicatorScore(Reviewed):
     """The score of a management or business leaf for one month or half (entered or computed).
 
     When the score was computed from an actual value, the value, the scoring standard and its
@@ -148,15 +165,6 @@ class IndicatorScore(models.Model):
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     entered_at = models.DateTimeField(_("录入时间"), auto_now=True)
-    status = models.CharField(_("审核状态"), max_length=10, choices=ScoreStatus.choices, default=ScoreStatus.APPROVED,
-                              db_index=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+")
-    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
-    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
-    review_reason = models.TextField(_("退回原因"), blank=True)
 
     class Meta:
         verbose_name = _("指标得分")
@@ -178,9 +186,9 @@ class IndicatorScore(models.Model):
                        self.actual_value, self.score)
 
 
-class CommonScore(models.Model):
+class CommonScore(Reviewed):
     """A person's year-end score of a common leaf: the score (常规), points (加分 / 扣分) or the
-    veto mark 0/1 (否决)."""
+    veto mark 0/1 (否决). Entered by the office, or by the leaf's assessor and then approved."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="common_scores",
                                   verbose_name=_("指标"))

@@ -1,7 +1,6 @@
 """Pages of the indicator system: the office's tree editor, the department table (机关一表), the
 person table (一人一表), responsibility weights and score entry."""
-from decimal import Decimal, InvalidOperation
-from functools import partial
+from decimal import Decimal
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,12 +9,12 @@ from django.views.decorators.http import require_POST
 
 from appraisal import access
 from appraisal.errors import ApplicationError
-from appraisal.models import AssessmentYear, Department, Period, PeriodKind, Person
+from appraisal.models import AssessmentYear, Department, Person
 from appraisal.selectors import current_organisation
 
 from . import selectors, services
 from .forms import IndicatorForm, WeightsForm
-from .models import CommonScore, Indicator
+from .models import Indicator
 
 
 def _year(request, year_pk) -> AssessmentYear:
@@ -196,59 +195,6 @@ def plan_import(request, year_pk):
                 "c": report.created, "u": report.updated, "w": report.weights})
             return redirect("indicators:tree", year_pk=year.pk)
     return render(request, "indicators/plan_import.html", {"form": form, "report": report, "year": year})
-
-
-@access.require("office.manage")
-def common_score_entry(request, year_pk):
-    """Year-end common scores of one department's people: regular scores, bonus and deduction
-    points, veto marks (0/1); the whole page is saved or nothing."""
-    year = _year(request, year_pk)
-    departments = Department.objects.filter(organisation=year.organisation).order_by("sort_order", "code")
-    department = next((d for d in departments if str(d.pk) == request.GET.get("department")), None) or departments.first()
-    parent_ids = set(Indicator.objects.filter(assessment_year=year, parent__isnull=False)
-                     .values_list("parent_id", flat=True))
-    leaves = list(Indicator.objects.filter(assessment_year=year, category="共同类").exclude(pk__in=parent_ids)
-                  .order_by("sort_order", "code"))
-    people = list(Person.objects.filter(department=department, is_active=True).exclude(position="局领导")
-                  .order_by("staff_id"))
-    stored = {(c.person_id, c.indicator_id): c.value
-              for c in CommonScore.objects.filter(indicator__in=leaves, person__in=people)}
-    year_period = Period.objects.get(assessment_year=year, kind=PeriodKind.YEAR)
-    errors: dict[tuple[int, int], str] = {}
-    if request.method == "POST":
-        batch = []
-        for person in people:
-            for leaf in leaves:
-                text = request.POST.get(f"v_{person.pk}_{leaf.pk}", "").strip()
-                try:
-                    value = Decimal(text) if text else None
-                except InvalidOperation:
-                    errors[(person.pk, leaf.pk)] = _("须为数字")
-                    continue
-                if value is None and (person.pk, leaf.pk) not in stored:
-                    continue
-                batch.append(((person.pk, leaf.pk), partial(services.common_score_set, user=request.user,
-                                                            indicator=leaf, person=person, value=value,
-                                                            reason=request.POST.get("reason", "").strip()[:500])))
-        if not errors:
-            errors = services.save_all_or_nothing(batch)
-        if not errors:
-            messages.success(request, _("%(dept)s 的共同类得分已保存。") % {"dept": department.name})
-            return redirect(f"{request.path}?department={department.pk}")
-        messages.error(request, _("有 %(n)d 处得分有误，均未保存。") % {"n": len(errors)})
-    grid = []
-    for person in people:
-        cells = []
-        for leaf in leaves:
-            key = (person.pk, leaf.pk)
-            posted = request.POST.get(f"v_{person.pk}_{leaf.pk}") if request.method == "POST" else None
-            value = posted if posted is not None else stored.get(key)
-            cells.append({"leaf": leaf, "name": f"v_{person.pk}_{leaf.pk}", "value": "" if value is None else value,
-                          "error": errors.get(key)})
-        grid.append({"person": person, "cells": cells})
-    return render(request, "indicators/common_scores.html", {
-        "year": year, "departments": departments, "department": department, "leaves": leaves, "grid": grid,
-        "editable": year_period.state in services.SCORABLE_STATES, "year_period": year_period})
 
 
 @access.require("scores.assess")

@@ -56,7 +56,8 @@ def load_year(assessment_year: AssessmentYear) -> YearInput:
                                                       department__is_active=True)
                     .values_list("period__number", "group", "rater_label", "department__code", "grade")]
     common = {(staff_id, code): value for staff_id, code, value in
-              CommonScore.objects.filter(indicator__assessment_year=year, person__is_active=True)
+              CommonScore.objects.filter(indicator__assessment_year=year, person__is_active=True,
+                                         status=ScoreStatus.APPROVED)
               .values_list("person__staff_id", "indicator__code", "value")}
     history = {(staff_id, y): grade for staff_id, y, grade in
                GradeHistory.objects.filter(person__organisation=organisation, year__lt=year.year)

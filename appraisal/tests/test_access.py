@@ -45,7 +45,7 @@ def _targets(world, year):
         "indicators:score_preview": ({"year_pk": year.pk}, set()),  # needs a leaf: 404 / 403, never 200
         "indicators:designation_add": ({"year_pk": year.pk, "department_pk": world.department.pk}, set()),
         "indicators:designation_revoke": ({"year_pk": year.pk, "pk": 1}, set()),
-        "indicators:common_score_entry": ({"year_pk": year.pk}, {"office"}),
+        "indicators:common_score_entry": ({"year_pk": year.pk}, {"office", "head"}),
         "indicators:plan_export": ({"year_pk": year.pk}, {"office", "leader"}),
         "indicators:plan_import": ({"year_pk": year.pk}, {"office"}),
         "indicators:actuals_import": ({"year_pk": year.pk}, {"office", "head"}),
