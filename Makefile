@@ -25,6 +25,7 @@ demo: migrate
 # Serves on SQLite with Celery eager: nothing else needed. DEBUG stays off so that users see
 # the same Chinese error pages as in production; static files come through WhiteNoise.
 run: demo
+	@$(PY) manage.py collectstatic --noinput -v 0
 	@echo "打开 http://$(HOST):$(PORT)/ ，演示账号见 README（密码 Demo@2025，仅供演示）"
 	DEBUG=$${DEBUG:-0} $(PY) manage.py runserver $(HOST):$(PORT)
 
