@@ -81,7 +81,8 @@ def _warnings(assessment_year: AssessmentYear, today: datetime.date) -> None:
         if not latest:
             issued = datetime.datetime(assessment_year.year, month + 1, 8, 10, tzinfo=datetime.timezone.utc)
             PreWarning.objects.filter(assessment_year=assessment_year, month=month).exclude(
-                state=WarningState.DRAFT).update(issued_at=issued, answer_due=issued.date() + datetime.timedelta(days=10))
+                state=WarningState.DRAFT).update(issued_at=issued,
+                                                 answer_due=issued.date() + datetime.timedelta(days=10))
 
 
 def demo_step_window(*, organisation, assessment_year) -> None:

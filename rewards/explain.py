@@ -85,7 +85,8 @@ class Explanation:
     def sums(self):
         lines = self.leaves
         if self.own_leaves:
-            return (sum((x.weighted_score for x in lines), Decimal(0)), sum((x.weighted_full for x in lines), Decimal(0)))
+            return (sum((x.weighted_score for x in lines), Decimal(0)),
+                    sum((x.weighted_full for x in lines), Decimal(0)))
         return (sum((x.score for x in lines), Decimal(0)), sum((x.full for x in lines), Decimal(0)))
 
 

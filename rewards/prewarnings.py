@@ -167,7 +167,7 @@ def warnings_run(*, user, assessment_year: AssessmentYear, month: int, dry_run: 
     if dry_run:
         return report
     with transaction.atomic():
-        existing = {w.indicator_id: w for w in PreWarning.objects.select_for_update().filter(
+        existing = {w.indicator_id: w for w in PreWarning.objects.select_for_update(of=("self",)).filter(
             assessment_year=assessment_year, month=month)}
         new, refresh = [], []
         for c in found:
@@ -221,7 +221,7 @@ def issue(*, user, warnings: list[PreWarning], answer_due: datetime.date | None 
     if answer_due < today:
         raise ValidationFailed(_("反馈期限不能早于今天。"))
     with transaction.atomic():
-        rows = list(PreWarning.objects.select_for_update().filter(pk__in=[w.pk for w in warnings])
+        rows = list(PreWarning.objects.select_for_update(of=("self",)).filter(pk__in=[w.pk for w in warnings])
                     .select_related("indicator", "department__head__user"))
         if any(w.state != WarningState.DRAFT for w in rows):
             raise StateError(_("只有待签发的预警可以下发。"))
@@ -246,7 +246,7 @@ def dismiss(*, user, warning: PreWarning, reason: str) -> PreWarning:
     if not reason.strip():
         raise ValidationFailed(_("请填写不予签发的理由。"), details=[("reason", _("必填"))])
     with transaction.atomic():
-        warning = PreWarning.objects.select_for_update().get(pk=warning.pk)
+        warning = PreWarning.objects.select_for_update(of=("self",)).get(pk=warning.pk)
         if warning.state != WarningState.DRAFT:
             raise StateError(_("只有待签发的预警可以不予签发。"))
         warning.state, warning.office_note = WarningState.DISMISSED, reason.strip()
@@ -276,7 +276,7 @@ def answer(*, user, warning: PreWarning, rectification: str, rectify_by: datetim
     if problems:
         raise ValidationFailed(_("整改反馈有误，未保存。"), details=problems)
     with transaction.atomic():
-        warning = PreWarning.objects.select_for_update().select_related("indicator", "assessment_year").get(
+        warning = PreWarning.objects.select_for_update(of=("self",)).select_related("indicator", "assessment_year").get(
             pk=warning.pk)
         if warning.state != WarningState.ISSUED:
             raise StateError(_("该预警当前不需要反馈整改措施。"))
@@ -299,7 +299,7 @@ def follow_up(*, user, warning: PreWarning, text: str, close: bool) -> PreWarnin
     if not text.strip():
         raise ValidationFailed(_("请填写回头看情况。"), details=[("follow_up", _("必填"))])
     with transaction.atomic():
-        warning = PreWarning.objects.select_for_update().select_related(
+        warning = PreWarning.objects.select_for_update(of=("self",)).select_related(
             "indicator", "assessment_year", "department__head__user").get(pk=warning.pk)
         if warning.state not in (WarningState.ISSUED, WarningState.ANSWERED):
             raise StateError(_("该预警已关闭或尚未下发。"))

@@ -51,7 +51,8 @@ def warnings(request):
             w.overdue = w.overdue_on(context["today"])
         state = request.GET.get("state", "")
         month = request.GET.get("month", "")
-        shown = [w for w in rows if (not state or w.state == state or (state == "overdue" and w.overdue)) and (not month or str(w.month) == month)]
+        shown = [w for w in rows if (not state or w.state == state or (state == "overdue" and w.overdue))
+                 and (not month or str(w.month) == month)]
         context.update({
             "is_office": is_office, "settings": settings, "rows": shown, "counts": prewarnings.counts(rows),
             "state": state, "month": month, "states": WarningState.choices,

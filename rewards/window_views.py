@@ -86,7 +86,8 @@ def analysis_export(request):
                  new={"span": data.span.key if data.span else ""})
     span = data.span.key if data.span else "none"
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{year.organisation.code}-{year.year}-analysis-{span}.xlsx"'
+    name = f"{year.organisation.code}-{year.year}-analysis-{span}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

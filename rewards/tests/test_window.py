@@ -216,3 +216,19 @@ def test_explanations_of_half_and_annual_scores_and_grade(client):
     client.force_login(built.users["head"])
     other = reverse("results:explain", args=[built.staff[1].pk, "year"]) + f"?year={built.year.pk}"
     assert client.get(other).status_code == 403
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_nightly_job_through_a_real_worker():
+    from rewards.tasks import leaderboard_nightly
+    from tests.services import celery_worker, require_services
+
+    require_services()
+    built = build("WR", departments=3)
+    today = datetime.date.today()
+    with celery_worker() as queue:
+        count = leaderboard_nightly.apply_async(queue=queue).get(timeout=120)
+    expected = 3 if today.year in (2025, 2026) else 0
+    assert count == expected
+    assert LeaderboardDay.objects.filter(assessment_year=built.year).count() == expected
