@@ -240,6 +240,8 @@ RULES: dict[str, Callable[[Actor, object], bool]] = {
     "warning.read": lambda a, o: _office_of(a, o) or _leader_of(a, o) or (
         _head_of(a, getattr(o, "department_id", None)) if o is not None else a.has(HEAD)),
     "warning.answer": lambda a, o: a.has(HEAD) if o is None else _head_of(a, o.department_id),
+    # who works on warnings (the navigation entry): the office and heads; leaders read them from the dashboard
+    "warning.work": lambda a, o: _office_of(a, o) or _head_of(a, None),
     "accounts.manage": lambda a, o: a.has(Role.SYSADMIN),
     "roles.manage": lambda a, o: a.has(Role.SECADMIN),
     "audit.read": lambda a, o: a.has(Role.AUDITOR),
