@@ -7,7 +7,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
-from appraisal.scheme import SCHEME_DEFAULTS, SCHEME_KEY_LABELS, SCHEME_SECTION_LABELS, validate_scheme
+from appraisal.scheme import (
+    SCHEME_DEFAULTS, SCHEME_KEY_LABELS, SCHEME_MONTH_LISTS, SCHEME_SECTION_LABELS, format_months, validate_month_lists,
+    validate_scheme,
+)
 
 from .models import Department, Organisation, PeriodState, Person, Role
 from .zipguard import zip_problem
@@ -68,14 +71,19 @@ class SchemeForm(forms.Form):
 
     reason = forms.CharField(label=_("修改原因"), required=False, max_length=500)
 
-    def __init__(self, *args, initial_values: dict[str, Decimal], **kwargs):
+    def __init__(self, *args, initial_values: dict[str, Decimal], initial_months: dict[str, str] | None = None,
+                 **kwargs):
         super().__init__(*args, **kwargs)
         for key in SCHEME_DEFAULTS:
             self.fields[key] = forms.DecimalField(
                 label=f"{SCHEME_KEY_LABELS.get(key, key)}", help_text=key, max_digits=12, decimal_places=4,
                 initial=initial_values.get(key, SCHEME_DEFAULTS[key]),
             )
-        self.order_fields([*SCHEME_DEFAULTS, "reason"])
+        for key, default in SCHEME_MONTH_LISTS.items():
+            self.fields[key] = forms.CharField(
+                label=SCHEME_KEY_LABELS.get(key, key), help_text=key, max_length=60, required=False,
+                initial=initial_months.get(key, format_months(default)) if initial_months else format_months(default))
+        self.order_fields([*SCHEME_DEFAULTS, *SCHEME_MONTH_LISTS, "reason"])
 
     def clean(self):
         data = super().clean()
@@ -83,14 +91,19 @@ class SchemeForm(forms.Form):
         if len(values) == len(SCHEME_DEFAULTS):
             for key, message in validate_scheme(values):
                 self.add_error(key if key in self.fields else None, message)
+        for key, message in validate_month_lists(self.scheme_months()):
+            self.add_error(key, message)
         return data
+
+    def scheme_months(self) -> dict[str, str]:
+        return {key: self.cleaned_data.get(key) or "" for key in SCHEME_MONTH_LISTS if key in self.cleaned_data}
 
     def scheme_values(self) -> dict[str, Decimal]:
         return {key: self.cleaned_data[key] for key in SCHEME_DEFAULTS}
 
     def grouped_fields(self):
         groups: dict[str, list] = {}
-        for key in SCHEME_DEFAULTS:
+        for key in [*SCHEME_DEFAULTS, *SCHEME_MONTH_LISTS]:
             section = key.split(".")[0]
             groups.setdefault(SCHEME_SECTION_LABELS.get(section, section), []).append(self[key])
         return groups

@@ -124,9 +124,19 @@ class Scheme(models.Model):
         verbose_name_plural = _("考核方案")
 
     def as_decimals(self) -> dict[str, Decimal]:
-        from appraisal.scheme import merge_scheme
+        from appraisal.scheme import SCHEME_MONTH_LISTS, merge_scheme
 
-        return merge_scheme({key: Decimal(str(value)) for key, value in self.values.items()})
+        return merge_scheme({key: Decimal(str(value)) for key, value in self.values.items()
+                             if key not in SCHEME_MONTH_LISTS})
+
+    def month_list(self, key: str) -> tuple[int, ...]:
+        """A month-list key (e.g. ``warning.months``) as a tuple, its default when unset or unreadable."""
+        from appraisal.scheme import SCHEME_MONTH_LISTS, parse_months
+
+        try:
+            return parse_months(self.values[key]) if key in self.values else SCHEME_MONTH_LISTS[key]
+        except ValueError:
+            return SCHEME_MONTH_LISTS[key]
 
 
 class PeriodKind(models.TextChoices):

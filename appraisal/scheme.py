@@ -101,6 +101,16 @@ SCHEME_DEFAULTS: dict[str, Decimal] = {
     "leadership.member_grade.称职": D("70"),
     "leadership.member_grade.基本称职": D("60"),
     "leadership.excellent_cap": D("0.25"),
+    # Pre-appraisal warnings (DOMAIN.md §9): a year-to-date rate below these gives 关注 / 警告 / 严重警告.
+    "warning.attention_below": D("80"),
+    "warning.warning_below": D("70"),
+    "warning.serious_below": D("60"),
+}
+
+# Keys whose value is a list of months, kept as text ("4,8") next to the numbers: the months of the
+# pre-appraisal (DOMAIN.md §9). They are not numbers, so they stay out of SCHEME_DEFAULTS.
+SCHEME_MONTH_LISTS: dict[str, tuple[int, ...]] = {
+    "warning.months": (4, 8),
 }
 
 SCHEME_KEY_LABELS: dict[str, str] = {
@@ -192,6 +202,10 @@ SCHEME_KEY_LABELS: dict[str, str] = {
     "leadership.member_grade.称职": "成员等次：称职分数线",
     "leadership.member_grade.基本称职": "成员等次：基本称职分数线",
     "leadership.excellent_cap": "成员等次：优秀人数占比上限",
+    "warning.months": "预考核月份（如 4,8）",
+    "warning.attention_below": "预警：得分率低于此值为关注",
+    "warning.warning_below": "预警：得分率低于此值为警告",
+    "warning.serious_below": "预警：得分率低于此值为严重警告",
 }
 
 # The scheme form's sections: the first part of a key (before the first dot) → heading.
@@ -208,6 +222,7 @@ SCHEME_SECTION_LABELS: dict[str, str] = {
     "reward": "奖励",
     "bonus_coef": "奖金系数",
     "leadership": "领导班子考核",
+    "warning": "预考核预警",
 }
 
 # Each group of weights sums to 1 (DOMAIN.md §6); the name is what the message shows.
@@ -250,6 +265,7 @@ THRESHOLD_CHAINS: tuple[tuple[str, ...], ...] = (
     ("grade.excellent_min", "grade.competent_min", "grade.basic_min"),
     ("leadership.team_grade.好", "leadership.team_grade.较好", "leadership.team_grade.一般"),
     ("leadership.member_grade.优秀", "leadership.member_grade.称职", "leadership.member_grade.基本称职"),
+    ("warning.attention_below", "warning.warning_below", "warning.serious_below"),
 )
 THRESHOLD_KEYS = tuple(k for chain in THRESHOLD_CHAINS for k in chain)
 # Points of a grade and the common bonus cap are on the 100-point scale too.
@@ -384,6 +400,48 @@ def validate_scheme(values: dict[str, Decimal]) -> list[tuple[str, str]]:
                         "（等次分数线应从优秀往下递减）",
                     )
                 )
+    return problems
+
+
+def parse_months(raw) -> tuple[int, ...]:
+    """A month list as the office writes it ("4,8", "4、8", "4 8" or [4, 8]) → (4, 8): months 1–12,
+    sorted, no repeats; empty means none. Raises ValueError naming the bad item."""
+    if isinstance(raw, (list, tuple)):
+        items = [str(item) for item in raw]
+    else:
+        text = str(raw if raw is not None else "")
+        for separator in ("、", "，", ";", "；", " "):
+            text = text.replace(separator, ",")
+        items = text.split(",")
+    months = set()
+    for item in (i.strip() for i in items):
+        if not item:
+            continue
+        try:
+            value = Decimal(item)
+        except InvalidOperation:
+            raise ValueError(item) from None
+        if not value.is_finite() or value != value.to_integral_value() or not 1 <= value <= 12:
+            raise ValueError(item)
+        months.add(int(value))
+    return tuple(sorted(months))
+
+
+def format_months(months) -> str:
+    return ",".join(str(m) for m in months)
+
+
+def validate_month_lists(values: dict[str, object]) -> list[tuple[str, str]]:
+    """Violations of the month-list keys as (key, Chinese message)."""
+    problems = []
+    for key, raw in values.items():
+        if key not in SCHEME_MONTH_LISTS:
+            problems.append((key, f"未知的方案参数“{key}”"))
+            continue
+        try:
+            parse_months(raw)
+        except ValueError as error:
+            problems.append((key, f"参数“{key}”中的“{error}”不是 1 到 12 的月份（多个月份用逗号分隔，如 4,8）"))
     return problems
 
 

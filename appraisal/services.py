@@ -8,7 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appraisal.scheme import SCHEME_DEFAULTS, validate_scheme
+from appraisal.scheme import (
+    SCHEME_DEFAULTS, SCHEME_MONTH_LISTS, format_months, parse_months, validate_month_lists, validate_scheme,
+)
 
 from . import access, audit
 from .events import period_state_changed
@@ -49,10 +51,12 @@ def year_open(*, user, organisation: Organisation, year: int) -> AssessmentYear:
     return assessment_year
 
 
-def scheme_update(*, user, scheme: Scheme, values: dict[str, Decimal], reason: str = "") -> Scheme:
+def scheme_update(*, user, scheme: Scheme, values: dict[str, Decimal], reason: str = "",
+                  months: dict[str, object] | None = None) -> Scheme:
+    """Save every number of the scheme, and the month lists given (``months``; the others keep their value)."""
     assessment_year = scheme.assessment_year
     _require(user, "office.manage", assessment_year)
-    problems = validate_scheme(values)
+    problems = validate_scheme(values) + validate_month_lists(months or {})
     unknown = sorted(set(values) - set(SCHEME_DEFAULTS))
     if unknown:
         problems = [*problems, *[(key, _("未知的方案参数：%(key)s") % {"key": key}) for key in unknown]]
@@ -63,6 +67,10 @@ def scheme_update(*, user, scheme: Scheme, values: dict[str, Decimal], reason: s
         if year_period.is_locked:
             raise StateError(_("%(year)s 年度已锁定，方案参数不能修改。") % {"year": assessment_year.year})
         new_values = {key: format(Decimal(values[key]), "f") for key in SCHEME_DEFAULTS}
+        for key, default in SCHEME_MONTH_LISTS.items():
+            given = (months or {}).get(key)
+            new_values[key] = (format_months(parse_months(given)) if given is not None
+                               else scheme.values.get(key, format_months(default)))
         old = {k: v for k, v in scheme.values.items() if new_values.get(k) != v}
         changed = {k: v for k, v in new_values.items() if scheme.values.get(k) != v}
         if not changed:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from appraisal import access, audit
 from appraisal.errors import PermissionDeniedError, StateError, ValidationFailed
 from appraisal.models import AssessmentYear, PeriodKind, Role, RoleAssignment, Scheme
+from appraisal.scheme import SCHEME_MONTH_LISTS
 from indicators.models import Category, Indicator, IndicatorScore, Kind
 from scoring.rules import round_half_up
 
@@ -40,27 +41,13 @@ class WarningSettings:
 
 
 def settings_of(assessment_year: AssessmentYear) -> WarningSettings:
-    """The scheme's ``warning.*`` keys, with their defaults (months 4 and 8; 80 / 70 / 60)."""
-    values = {}
-    scheme = Scheme.objects.filter(assessment_year=assessment_year).values_list("values", flat=True).first()
-    if scheme:
-        values = scheme
-    try:
-        months = rules.parse_months(values.get("warning.months", "4,8"))
-    except ValueError:
-        months = rules.DEFAULT_MONTHS
-    default = rules.WarningThresholds()
-
-    def number(key, fallback):
-        try:
-            return Decimal(str(values.get(key, fallback)))
-        except ArithmeticError:
-            return fallback
-
-    return WarningSettings(months, rules.WarningThresholds(
-        number("warning.attention_below", default.attention_below),
-        number("warning.warning_below", default.warning_below),
-        number("warning.serious_below", default.serious_below)))
+    """The scheme's ``warning.*`` keys (months 4 and 8; 80 / 70 / 60 by default)."""
+    scheme = Scheme.objects.filter(assessment_year=assessment_year).first()
+    if scheme is None:
+        return WarningSettings(SCHEME_MONTH_LISTS["warning.months"], rules.WarningThresholds())
+    values = scheme.as_decimals()
+    return WarningSettings(scheme.month_list("warning.months"), rules.WarningThresholds(
+        values["warning.attention_below"], values["warning.warning_below"], values["warning.serious_below"]))
 
 
 def periods_to(month: int) -> set[tuple[str, int]]:

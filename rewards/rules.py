@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
+from appraisal.scheme import parse_months  # noqa: F401  (warning.months; tested with the rules here)
 from rewards.grading import competition_ranks
 
 K = TypeVar("K")
 CENT = Decimal("0.01")
 ATTENTION, WARNING, SERIOUS = "关注", "警告", "严重警告"
 LEVEL_ORDER = {None: 0, ATTENTION: 1, WARNING: 2, SERIOUS: 3}
-DEFAULT_MONTHS = (4, 8)
 
 
 @dataclass(frozen=True)
@@ -108,23 +108,3 @@ def movement(current: int | None, earlier: int | None) -> int | None:
     return earlier - current
 
 
-def parse_months(raw) -> tuple[int, ...]:
-    """``warning.months`` as the scheme keeps it: "4,8", "4、8", [4, 8] … → (4, 8); months 1–12,
-    sorted, no repeats. Raises ValueError on anything else."""
-    if isinstance(raw, (list, tuple)):
-        items = [str(item) for item in raw]
-    else:
-        items = str(raw).replace("、", ",").replace("，", ",").replace(" ", ",").split(",")
-    months = set()
-    for item in items:
-        item = item.strip()
-        if not item:
-            continue
-        try:
-            value = Decimal(item)
-        except InvalidOperation:
-            raise ValueError(item) from None
-        if not value.is_finite() or value != value.to_integral_value() or not 1 <= value <= 12:
-            raise ValueError(item)
-        months.add(int(value))
-    return tuple(sorted(months))

@@ -9,7 +9,7 @@ from indicators.models import CommonScore, Indicator, IndicatorScore, Responsibi
 from rewards.models import GradeHistory
 
 from .models import PeerRating, SatisfactionRating, WorkloadGrade
-from appraisal.scheme import merge_scheme
+from appraisal.scheme import SCHEME_MONTH_LISTS, merge_scheme
 from .yeardata import (
     DepartmentData, IndicatorData, PeerRating as PeerRatingData, PersonData, SatisfactionRating as SatisfactionData,
     YearInput,
@@ -64,7 +64,7 @@ def load_year(assessment_year: AssessmentYear) -> YearInput:
                .values_list("person__staff_id", "year", "grade")}
     return YearInput(
         org_code=organisation.code, org_name=organisation.name, year=year.year,
-        scheme=merge_scheme({k: Decimal(str(v)) for k, v in scheme_values.items()}),
+        scheme=merge_scheme({k: Decimal(str(v)) for k, v in scheme_values.items() if k not in SCHEME_MONTH_LISTS}),
         departments=[DepartmentData(d["code"], d["name"], d["group"],
                                     d["head__staff_id"] if d["head__is_active"] else None) for d in departments],
         persons=[PersonData(p["staff_id"], p["name"],

@@ -47,12 +47,16 @@ EXCHANGE_KEYS = [
     "leadership.member_grade.优秀", "leadership.member_grade.称职", "leadership.member_grade.基本称职",
     "leadership.excellent_cap",
 ]
+# Keys of the product beyond the workbook's table: the pre-appraisal warnings (DOMAIN.md §9)
+PRODUCT_KEYS = ["warning.attention_below", "warning.warning_below", "warning.serious_below"]
 
 
 def test_every_exchange_key_has_a_decimal_default_and_a_label():
-    assert list(SCHEME_DEFAULTS) == EXCHANGE_KEYS
+    from appraisal.scheme import SCHEME_MONTH_LISTS
+
+    assert list(SCHEME_DEFAULTS) == EXCHANGE_KEYS + PRODUCT_KEYS
     assert all(isinstance(value, Decimal) for value in SCHEME_DEFAULTS.values())
-    assert set(SCHEME_KEY_LABELS) == set(EXCHANGE_KEYS)
+    assert set(SCHEME_KEY_LABELS) == set(EXCHANGE_KEYS + PRODUCT_KEYS) | set(SCHEME_MONTH_LISTS)
     assert all(SCHEME_KEY_LABELS.values())
 
 

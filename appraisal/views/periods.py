@@ -9,6 +9,7 @@ from ..errors import ApplicationError
 from ..forms import PeriodTransitionForm, SchemeForm, YearCreateForm
 from ..models import AssessmentYear, Period, PeriodState
 from ..services import STATE_ORDER
+from ..scheme import SCHEME_MONTH_LISTS
 
 
 def _year_of_office(request, pk) -> AssessmentYear:
@@ -78,13 +79,14 @@ def scheme_edit(request, pk):
     year = _year_of_office(request, pk)
     scheme = year.scheme
     can_manage = access.can(request.user, "office.manage", year)
-    form = SchemeForm(request.POST or None, initial_values=scheme.as_decimals())
+    form = SchemeForm(request.POST or None, initial_values=scheme.as_decimals(),
+                      initial_months={key: scheme.values[key] for key in SCHEME_MONTH_LISTS if key in scheme.values})
     if request.method == "POST":
         access.check(request.user, "office.manage", year)
         if form.is_valid():
             try:
                 services.scheme_update(user=request.user, scheme=scheme, values=form.scheme_values(),
-                                       reason=form.cleaned_data["reason"])
+                                       reason=form.cleaned_data["reason"], months=form.scheme_months())
             except ApplicationError as error:
                 form.add_error(None, error.message)
                 for key, message in error.details:

@@ -163,3 +163,44 @@ def test_pages_run_issue_answer(client, built):
     # another department's head cannot read it
     client.force_login(built.users["staff"])
     assert client.get(reverse("results:warning", args=[target.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_scheme_update_validates_and_keeps_the_warning_months(built):
+    from appraisal.models import Scheme
+    from appraisal.scheme import SCHEME_DEFAULTS, validate_scheme
+    from appraisal.services import scheme_update
+
+    scheme = Scheme.objects.get(assessment_year=built.year)
+    values = {k: v for k, v in scheme.as_decimals().items()}
+    assert validate_scheme({"warning.attention_below": Decimal("60"), "warning.serious_below": Decimal("65")})
+    with pytest.raises(ValidationFailed) as error:
+        scheme_update(user=built.users["office"], scheme=scheme, values=values, months={"warning.months": "4,13"})
+    assert error.value.details[0][0] == "warning.months"
+    scheme_update(user=built.users["office"], scheme=scheme, values=values, months={"warning.months": "8、4，6"})
+    scheme.refresh_from_db()
+    assert scheme.values["warning.months"] == "4,6,8" and prewarnings.settings_of(built.year).months == (4, 6, 8)
+    # saving the numbers alone keeps the months; the engine and the leaderboard still read the numbers
+    scheme_update(user=built.users["office"], scheme=scheme, values={**values, "warning.serious_below": Decimal(50)})
+    scheme.refresh_from_db()
+    assert scheme.values["warning.months"] == "4,6,8" and scheme.as_decimals()["warning.serious_below"] == 50
+    assert set(scheme.as_decimals()) == set(SCHEME_DEFAULTS)
+    from scoring.loader import load_year
+
+    assert load_year(type(built.year).objects.get(pk=built.year.pk)).scheme["warning.serious_below"] == 50
+
+
+@pytest.mark.django_db
+def test_scheme_page_edits_the_warning_months(client, built):
+    from appraisal.models import Scheme
+
+    client.force_login(built.users["office"])
+    url = reverse("scheme_edit", args=[built.year.pk])
+    page = client.get(url).content.decode()
+    assert 'name="warning.months"' in page and "预考核预警" in page
+    scheme = Scheme.objects.get(assessment_year=built.year)
+    data = {k: str(v) for k, v in scheme.as_decimals().items()}
+    bad = client.post(url, {**data, "warning.months": "4,八"})
+    assert bad.status_code == 200 and "不是 1 到 12 的月份" in bad.content.decode()
+    assert client.post(url, {**data, "warning.months": "5,9"}).status_code == 302
+    assert prewarnings.settings_of(built.year).months == (5, 9)
