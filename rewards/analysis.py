@@ -15,7 +15,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from appraisal.models import AssessmentYear, Department, PeriodKind
-from indicators.models import Indicator, IndicatorScore, Kind
+from indicators.models import Indicator, IndicatorScore, Kind, ScoreStatus
 from scoring.rules import round_half_up
 
 from . import rules
@@ -104,7 +104,8 @@ def rates(assessment_year: AssessmentYear, periods: frozenset[tuple[str, int]], 
           names: list[str] | None = None) -> dict[str, dict[int, Decimal]]:
     """shared name -> department id -> score rate over ``periods`` (one query)."""
     sums: dict[str, dict[int, list[Decimal]]] = defaultdict(lambda: defaultdict(lambda: [Decimal(0), Decimal(0)]))
-    query = (IndicatorScore.objects.filter(indicator__assessment_year=assessment_year, indicator__kind=Kind.REGULAR,
+    query = (IndicatorScore.objects.filter(status=ScoreStatus.APPROVED, indicator__assessment_year=assessment_year,
+                                           indicator__kind=Kind.REGULAR,
                                            indicator__department__isnull=False)
              .exclude(indicator__shared=""))
     if names is not None:

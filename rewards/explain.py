@@ -12,7 +12,9 @@ from decimal import Decimal
 from django.db.models import Count
 
 from appraisal.models import AssessmentYear, Period, PeriodKind, Person, Scheme
-from indicators.models import Category, CommonScore, Cycle, IndicatorScore, Kind, ResponsibilityWeight
+from indicators.models import (
+    Category, CommonScore, Cycle, IndicatorScore, Kind, ResponsibilityWeight, ScoreStatus,
+)
 from scoring.ballot_selectors import MIN_AGGREGATE_RATERS
 from scoring.models import (
     AnnualResult, DepartmentAnnualResult, DepartmentHalfResult, MonthlyResult, PeerRating, PersonHalfResult,
@@ -97,6 +99,7 @@ def _scheme(year: AssessmentYear) -> dict[str, Decimal]:
 
 def _leaves(year, person, department_id, periods, cycle) -> tuple[list[LeafLine], bool]:
     scores = list(IndicatorScore.objects.filter(
+        status=ScoreStatus.APPROVED,
         indicator__assessment_year=year, indicator__department_id=department_id, indicator__kind=Kind.REGULAR,
         indicator__category__in=(Category.MANAGEMENT, Category.BUSINESS), indicator__cycle=cycle,
         period__in=periods).select_related("indicator").order_by("indicator__sort_order", "indicator__code"))

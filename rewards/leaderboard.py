@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Avg, Sum
 
 from appraisal.models import AssessmentYear, Department, PeriodKind, Scheme
-from indicators.models import Category, IndicatorScore, Kind
+from indicators.models import Category, IndicatorScore, Kind, ScoreStatus
 from scoring.models import DepartmentAnnualResult, DepartmentHalfResult, AnnualResult
 from scoring.rules import mean, round_half_up, weighted_present
 from appraisal.scheme import SCHEME_DEFAULTS
@@ -54,7 +54,8 @@ def read_inputs(assessment_year: AssessmentYear) -> Inputs:
     departments = list(Department.objects.filter(organisation_id=assessment_year.organisation_id, is_active=True)
                        .order_by("sort_order", "code").values_list("id", "group"))
     sums = {}
-    rows = (IndicatorScore.objects.filter(indicator__assessment_year=assessment_year, indicator__kind=Kind.REGULAR,
+    rows = (IndicatorScore.objects.filter(status=ScoreStatus.APPROVED, indicator__assessment_year=assessment_year,
+                                          indicator__kind=Kind.REGULAR,
                                           indicator__category__in=(Category.MANAGEMENT, Category.BUSINESS),
                                           indicator__department__isnull=False)
             .values_list("indicator__department_id", "indicator__category", "period__kind", "period__number")

@@ -24,7 +24,7 @@ from appraisal import access, audit
 from appraisal.errors import PermissionDeniedError, StateError, ValidationFailed
 from appraisal.models import AssessmentYear, PeriodKind, Role, RoleAssignment, Scheme
 from appraisal.scheme import SCHEME_MONTH_LISTS
-from indicators.models import Category, Indicator, IndicatorScore, Kind
+from indicators.models import Category, Indicator, IndicatorScore, Kind, ScoreStatus
 from scoring.rules import round_half_up
 
 from . import rules
@@ -95,8 +95,8 @@ def candidates(assessment_year: AssessmentYear, month: int, settings: WarningSet
         assessment_year=assessment_year, kind=Kind.REGULAR, department__isnull=False,
         category__in=(Category.MANAGEMENT, Category.BUSINESS), full_score__isnull=False).select_related("department")}
     sums: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
-    for indicator_id, kind, number, s in (IndicatorScore.objects.filter(indicator_id__in=list(leaves))
-                                          .values_list("indicator_id", "period__kind", "period__number")
+    approved = IndicatorScore.objects.filter(indicator_id__in=list(leaves), status=ScoreStatus.APPROVED)
+    for indicator_id, kind, number, s in (approved.values_list("indicator_id", "period__kind", "period__number")
                                           .annotate(s=Sum("score")).order_by()):
         if (kind, number) in periods:
             sums[indicator_id][0] += s

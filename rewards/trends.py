@@ -174,10 +174,11 @@ def indicator_trend(assessment_year: AssessmentYear, name: str, shown: Published
 def _monthly_rates(assessment_year, name: str, months: set[int]) -> dict[tuple[int, int], Decimal]:
     from django.db.models import Sum
 
-    from indicators.models import IndicatorScore, Kind
+    from indicators.models import IndicatorScore, Kind, ScoreStatus
 
     result = {}
     for department_id, month, s, f in (IndicatorScore.objects.filter(
+            status=ScoreStatus.APPROVED,
             indicator__assessment_year=assessment_year, indicator__shared=name, indicator__kind=Kind.REGULAR,
             period__kind=PeriodKind.MONTH, period__number__in=sorted(months))
             .values_list("indicator__department_id", "period__number")

@@ -232,3 +232,17 @@ def test_nightly_job_through_a_real_worker():
     expected = 3 if today.year in (2025, 2026) else 0
     assert count == expected
     assert LeaderboardDay.objects.filter(assessment_year=built.year).count() == expected
+
+
+@pytest.mark.django_db
+def test_only_approved_scores_count():
+    from indicators.models import ScoreStatus
+
+    built = build("AP", departments=4)
+    IndicatorScore.objects.filter(indicator__department=built.departments[3]).update(status=ScoreStatus.SUBMITTED)
+    leaderboard.compute_day(built.year, DAY)
+    line = LeaderboardDay.objects.get(day=DAY, department=built.departments[3])
+    assert (line.total, line.overall_rank) == (None, None)
+    item = next(i for i in analysis.analyse(built.year, publication.published(built.year)).indicators
+                if i.name == "办文办公")
+    assert built.departments[3] not in [r.department for r in item.rows]
