@@ -62,6 +62,7 @@ class IndicatorData:
     data_source: str = ""
     scoring_standard: str = ""
     assessor: str = ""
+    shared: str = ""  # 共享指标 (DOMAIN.md §9): the shared indicator this leaf belongs to
 
 
 @dataclass(frozen=True)
