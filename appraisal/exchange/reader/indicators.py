@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from appraisal.shared_indicators import shared_problems
 from scoring.yeardata import CATEGORIES, CYCLES, IMPORTANCES, KINDS, IndicatorData
 
 from .base import COMMON, INVALID, MANAGED, REGULAR, Context, IndicatorRecord, Sheet, SheetSpec, choices, fmt
@@ -11,14 +12,16 @@ INDICATORS = "指标"
 WEIGHTS = "责任比重"
 WEIGHT_TOTAL = Decimal("100")
 WEIGHT_TOLERANCE = Decimal("0.01")
-TEXT_COLUMNS = ("考核内容", "目标", "设置依据", "数据来源", "评分标准", "考核主体")
+# 共享指标 (optional, DOMAIN.md §9) names the shared indicator a leaf belongs to
+TEXT_COLUMNS = ("考核内容", "目标", "设置依据", "数据来源", "评分标准", "考核主体", "共享指标")
 
 INDICATOR_SPEC = SheetSpec(
     INDICATORS, (("指标编码", True), ("上级指标编码", False), ("指标名称", True), ("指标类别", False),
                  ("责任部门编码", False), ("分值", False), ("加分上限", False), ("考核周期", False),
                  ("指标性质", False), ("重要程度", False)) + tuple((column, False) for column in TEXT_COLUMNS),
     notes={"指标类别": "一级指标必填：" + choices(CATEGORIES), "考核周期": choices(CYCLES),
-           "指标性质": choices(KINDS) + "，不填为常规", "重要程度": choices(IMPORTANCES)})
+           "指标性质": choices(KINDS) + "，不填为常规", "重要程度": choices(IMPORTANCES),
+           "共享指标": "可选：各部门的同一项指标填写相同名称，同一部门只能一个"})
 WEIGHT_SPEC = SheetSpec(WEIGHTS, (("指标编码", True), ("工号", True), ("比重", True)),
                         notes={"比重": "百分数，同一指标合计100"})
 
@@ -120,6 +123,16 @@ def _check_tree(ctx: Context) -> None:
                          f"指标类别“{record.category}”与所属一级指标“{root}”的类别“{record.root_category}”不一致")
         if record.is_leaf:
             _check_leaf(ctx, record)
+    _check_shared(ctx)
+
+
+def _check_shared(ctx: Context) -> None:
+    """Leaves of one shared indicator are management or business leaves of different departments."""
+    rows = [(code, record.department or None, record.texts.get("共享指标") or "",
+             record.is_leaf and record.root_category in MANAGED)
+            for code, record in ctx.indicators.items() if record.texts.get("共享指标") not in (None, "", INVALID)]
+    for code, message in shared_problems(rows):
+        ctx.error_at(ctx.indicators[code].pos, "共享指标", message)
 
 
 def _check_leaf(ctx: Context, record: IndicatorRecord) -> None:
@@ -170,6 +183,7 @@ def _indicator_data(record: IndicatorRecord) -> IndicatorData:
         data_source=texts["数据来源"],
         scoring_standard=texts["评分标准"],
         assessor=texts["考核主体"],
+        shared=texts.get("共享指标") or "",
     )
 
 
