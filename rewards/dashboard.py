@@ -44,6 +44,7 @@ class Dashboard:
     missing: list = field(default_factory=list)
     job: ScoringJob | None = None
     queues: dict = field(default_factory=dict)
+    objections: list = field(default_factory=list)
 
 
 def build(user, year: AssessmentYear) -> Dashboard | None:
@@ -78,6 +79,9 @@ def build(user, year: AssessmentYear) -> Dashboard | None:
         _trend(board, year)
     if "office" in roles:
         board.job = ScoringJob.objects.filter(assessment_year=year).order_by("-id").first()
+        objections = _open_objections(year)
+        if objections is not None:
+            board.queues["objections"] = objections.count()
     if "head" in roles:
         board.warnings = list(PreWarning.objects.filter(
             assessment_year=year, department_id__in=actor.headed_department_ids,
@@ -86,6 +90,10 @@ def build(user, year: AssessmentYear) -> Dashboard | None:
         for w in board.warnings:
             w.overdue = w.overdue_on(today)
         _missing_filings(board, year, actor)
+        objections = _open_objections(year)
+        if objections is not None:
+            board.objections = list(objections.filter(person__department_id__in=actor.headed_department_ids)
+                                    .select_related("person", "period")[:20])
     if "staff" in roles:
         shown = publication.published(year)
         board.latest_month = (MonthlyResult.objects.filter(assessment_year=year, person_id=actor.person_id,
@@ -97,6 +105,16 @@ def build(user, year: AssessmentYear) -> Dashboard | None:
             board.annual = AnnualResult.objects.filter(assessment_year=year, person_id=actor.person_id).first()
         _deadlines(board, actor)
     return board
+
+
+def _open_objections(year: AssessmentYear):
+    """Open objections (异议) of the year, where the periods app that keeps them is installed."""
+    from django.apps import apps
+
+    if not apps.is_installed("periods"):
+        return None
+    objection = apps.get_model("periods", "Objection")
+    return objection.objects.filter(state="open", period__assessment_year=year)
 
 
 def _trend(board: Dashboard, year: AssessmentYear) -> None:
