@@ -123,26 +123,24 @@ def _warning(request, pk) -> PreWarning:
     return warning
 
 
-@access.require("warning.read")
-@never_cache
-def warning(request, pk):
-    w = _warning(request, pk)
+def _detail(request, w, *, errors=None, form=None, status=200):
     today = timezone.localdate()
     return render(request, "rewards/warning.html", {
         "w": w, "today": today, "overdue": w.overdue_on(today),
         "is_office": access.can(request.user, "office.manage", w.assessment_year),
         "can_answer": w.state == WarningState.ISSUED and access.can(request.user, "warning.answer", w),
-        "errors": {}, "form": {}})
+        "errors": errors or {}, "form": form or {}}, status=status)
+
+
+@access.require("warning.read")
+@never_cache
+def warning(request, pk):
+    return _detail(request, _warning(request, pk))
 
 
 def _failed(request, w, error, form):
     messages.error(request, error.message)
-    today = timezone.localdate()
-    return render(request, "rewards/warning.html", {
-        "w": w, "today": today, "overdue": w.overdue_on(today),
-        "is_office": access.can(request.user, "office.manage", w.assessment_year),
-        "can_answer": w.state == WarningState.ISSUED and access.can(request.user, "warning.answer", w),
-        "errors": dict(error.details), "form": form}, status=400)
+    return _detail(request, w, errors=dict(error.details), form=form, status=400)
 
 
 @require_POST

@@ -6,11 +6,11 @@ import time
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import override_settings
 
 from appraisal.demo import DEMO_ORG_CODE
+from appraisal.management.commands.bench_pages import Command as PagesCommand
 from appraisal.models import AssessmentYear, Department, Person
 from rewards.models import PreWarning
 from scoring.models import MonthlyResult
@@ -58,23 +58,9 @@ class Command(BaseCommand):
         over = []
         with override_settings(DEBUG=True):
             for username, label, url in pages:
-                times, queries = self._measure(clients[username], url, repeat)
+                times, queries = PagesCommand._measure(clients[username], url, repeat)
                 median = statistics.median(times)
                 if median > BUDGET_MS:
                     over.append(label)
                 self.stdout.write(f"{label:<26}{median:>10.1f}{max(times):>10.1f}{queries:>8}")
         self.stdout.write(f"预算 {BUDGET_MS} ms（中位数）：" + ("全部达标" if not over else "超出：" + "、".join(over)))
-
-    @staticmethod
-    def _measure(client, url, repeat):
-        client.get(url)  # warm up templates and caches
-        times, queries = [], 0
-        for _ in range(repeat):
-            reset_queries()
-            start = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - start) * 1000)
-            queries = len(connection.queries)
-            if response.status_code != 200:
-                raise CommandError(f"{url} 返回 {response.status_code}")
-        return times, queries
