@@ -253,6 +253,7 @@ RULES: dict[str, Callable[[Actor, object], bool]] = {
     "organisations.manage": lambda a, o: a.has(Role.SYSADMIN) and (o is None or a.in_organisation(Role.SYSADMIN, _org_of(o))),
     # the Django admin is the system administrator's configuration only (organisations)
     "admin.site": lambda a, o: a.has(Role.SYSADMIN),
+    "system.health": lambda a, o: a.has(Role.OFFICE, Role.SYSADMIN),
 }
 
 PUBLIC = "public"

@@ -21,6 +21,7 @@ NAVIGATION = [
     (_("成绩"), _("预考核预警"), "results:warnings", "warning.work", "exclamation-triangle"),
     (_("考核办"), _("考核年度与周期"), "year_list", "office.or_leader", "calendar3"),
     (_("考核办"), _("指标体系"), "indicators:home", "office.or_leader", "diagram-2"),
+    (_("考核办"), _("运行状态"), "scoring:health", "system.health", "activity"),
     # 考核主体: the assessing departments' heads and designated accounts (the office from 指标体系)
     (_("评分"), _("指标评分"), "indicators:score_home", "scores.assessor", "pencil-square"),
     (_("管理"), _("账号管理"), "account_list", "accounts.manage", "person-gear"),

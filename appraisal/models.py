@@ -362,3 +362,15 @@ class SecondFactorPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role}: {self.required}"
+
+
+class ServiceBeat(models.Model):
+    """The last run of a periodic task, written by the task itself: the health page reads from it
+    that Celery beat schedules and a worker executes (issue 15)."""
+
+    name = models.CharField(_("名称"), max_length=60, unique=True)
+    at = models.DateTimeField(_("最后运行时间"))
+
+    class Meta:
+        verbose_name = _("定时任务运行记录")
+        verbose_name_plural = _("定时任务运行记录")

@@ -333,4 +333,7 @@ def job_payload(job: ScoringJob | None) -> dict:
     finished = job.state in (ScoringJob.State.DONE, ScoringJob.State.FAILED)
     return {"id": job.pk, "state": job.state, "state_label": str(job.get_state_display()), "progress": job.progress,
             "stage": job.stage, "message": job.message, "finished": finished,
-            "created_at": job.created_at.isoformat() if job.created_at else ""}
+            "created_at": job.created_at.isoformat() if job.created_at else "",
+            "heartbeat_at": job.heartbeat_at.isoformat() if job.heartbeat_at else "",
+            "next_attempt_at": job.next_attempt_at.isoformat() if job.next_attempt_at else "",
+            "queued_in_database": job.state == ScoringJob.State.PENDING and job.dispatched_at is None}

@@ -18,6 +18,7 @@ from appraisal import access, audit
 from appraisal.errors import ApplicationError
 from appraisal.models import AssessmentYear, Department, Person
 from appraisal.selectors import current_organisation
+from scoring.models import ScoringJob
 
 from . import selectors
 
@@ -128,16 +129,27 @@ def _year_of_org(request, pk) -> AssessmentYear:
 @require_POST
 @access.require("office.manage")
 def compute(request, year_pk):
-    from scoring.services import job_request
+    """Start a computation of the year, join the one already running, or retry a failed one; the
+    message says which, and says at once when the broker is down and the job waits queued."""
+    from scoring.jobs import job_request
 
     year = _year_of_org(request, year_pk)
     access.check(request.user, "office.manage", year)
+    retry_of = None
+    if request.POST.get("retry_of", "").isdigit():
+        retry_of = ScoringJob.objects.filter(assessment_year=year, pk=int(request.POST["retry_of"]),
+                                             state=ScoringJob.State.FAILED).first()
     try:
-        job_request(user=request.user, assessment_year=year)
+        ticket = job_request(user=request.user, assessment_year=year, retry_of=retry_of)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("已提交成绩计算任务，请稍候。"))
+        job = ticket.job
+        if job.state == ScoringJob.State.FAILED or (job.state == ScoringJob.State.PENDING and not job.dispatched_at):
+            level = messages.WARNING
+        else:
+            level = messages.INFO if ticket.joined else messages.SUCCESS
+        messages.add_message(request, level, ticket.message())
     return redirect(f"{reverse('results:overview')}?year={year.pk}#job")
 
 

@@ -195,13 +195,22 @@ class RewardResult(models.Model):
 
 
 class ScoringJob(models.Model):
-    """One run of the pipeline for an organisation-year, with its progress for the office page."""
+    """One run of the pipeline for an organisation-year, with honest progress for the office page.
+
+    States: pending (排队中) → running (计算中, with stage, percent and a heartbeat) → done | failed (with
+    the reason) | retrying (with the next attempt's time). At most one job of a year is active
+    (pending, running or retrying): a database constraint, so a second request joins the active job.
+    ``attempts`` is the fencing token of the run that owns the job: every state change a runner
+    makes is conditional on it, so a runner declared dead by the watchdog can no longer publish."""
 
     class State(models.TextChoices):
         PENDING = "pending", _("排队中")
         RUNNING = "running", _("计算中")
+        RETRYING = "retrying", _("等待重试")
         DONE = "done", _("已完成")
         FAILED = "failed", _("失败")
+
+    ACTIVE = (State.PENDING, State.RUNNING, State.RETRYING)
 
     assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="scoring_jobs")
     state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.PENDING)
@@ -210,11 +219,25 @@ class ScoringJob(models.Model):
     message = models.TextField(_("说明"), blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+")
+    retry_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                 verbose_name=_("重试自"))
+    requeues = models.PositiveSmallIntegerField(_("自动重排次数"), default=0)
+    attempts = models.PositiveSmallIntegerField(_("执行次数"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    dispatched_at = models.DateTimeField(_("发送到消息队列时间"), null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("最后心跳"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("下次重试时间"), null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("计分任务")
         verbose_name_plural = _("计分任务")
         ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["assessment_year"],
+                                               condition=models.Q(state__in=["pending", "running", "retrying"]),
+                                               name="scoring_job_one_active_per_year")]
+
+    @property
+    def active(self) -> bool:
+        return self.state in self.ACTIVE

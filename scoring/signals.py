@@ -8,7 +8,7 @@ from appraisal.models import Period, PeriodKind, PeriodState
 
 @receiver(period_state_changed)
 def compute_on_publicity(sender, period, old_state, new_state, user, **kwargs):
-    from .services import job_request
+    from .jobs import job_request
 
     if new_state != PeriodState.PUBLICITY:
         return

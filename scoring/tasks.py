@@ -1,29 +1,39 @@
-"""Celery tasks of the scoring pipeline: thin interfaces that take ids and call services."""
-from datetime import timedelta
-
+"""Celery tasks of the scoring pipeline: thin interfaces that take ids and call ``scoring.jobs``."""
 from celery import shared_task
-from django.db import OperationalError
-from django.utils import timezone
+from django.conf import settings
 
-from .models import ScoringJob
-
-
-@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(OperationalError,),
-             retry_backoff=True, retry_backoff_max=300, max_retries=8)
-def compute_year_task(job_id: int) -> str:
-    """Run one scoring job. A database failure retries with backoff; every stage replaces its rows
-    by key, so a rerun after a lost worker or a retry leaves exactly the same results."""
-    from .services import job_run
-
-    return job_run(job_id).state
+MAX_RETRIES = 8
 
 
-@shared_task
-def requeue_pending_jobs() -> int:
-    """Send again the jobs that could not reach the broker (or whose worker vanished)."""
-    from .services import job_dispatch
+def _backoff(retries: int) -> int:
+    """1, 2, 4 … seconds, at most five minutes (well under the broker's visibility timeout)."""
+    return min(2 ** retries, 300)
 
-    stale = timezone.now() - timedelta(minutes=2)
-    jobs = list(ScoringJob.objects.filter(state=ScoringJob.State.PENDING, created_at__lt=stale)
-                .values_list("pk", flat=True))
-    return sum(1 for job_id in jobs if job_dispatch(job_id))
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True, max_retries=MAX_RETRIES,
+             soft_time_limit=settings.SCORING_JOB_SOFT_TIME_LIMIT, time_limit=settings.SCORING_JOB_TIME_LIMIT)
+def compute_year_task(self, job_id: int, resume: int | None = None) -> str:
+    """Run one scoring job. A passing failure (database restart, an import of the same year)
+    retries with backoff and shows as "retrying" with the next attempt's time; results are upserted
+    by key in one transaction, so a rerun after a lost worker leaves exactly the same results.
+    Eager (no broker) there is no retry: the job fails with the reason."""
+    from .jobs import RetryLater, job_run
+
+    retries_left = 0 if self.request.is_eager else self.max_retries - self.request.retries
+    try:
+        return job_run(job_id, resume=resume, retries_left=retries_left, countdown=_backoff(self.request.retries)).state
+    except RetryLater as later:
+        raise self.retry(args=[job_id], kwargs={"resume": later.attempt}, countdown=later.countdown) from None
+
+
+@shared_task(ignore_result=True)
+def requeue_pending_jobs() -> dict:
+    """The watchdog (beat, every minute): fail and requeue running jobs whose heartbeat stopped, send
+    again the jobs that could not reach the broker. Records its run for the health page."""
+    from appraisal.health import record_beat
+
+    from .jobs import jobs_watch
+
+    record_beat("scoring.watchdog")
+    report = jobs_watch()
+    return {"requeued": report.requeued, "failed": report.failed, "resent": report.resent}

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import job_views, views
 
 app_name = "scoring"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("health/", job_views.system_health, name="health"),
     path("peer/", views.peer_ballot, name="peer_ballot"),
     path("peer-results/", views.peer_results, name="peer_results"),
     path("workload/", views.workload_edit, name="workload_edit"),

@@ -68,6 +68,19 @@ def celery_worker(queue: str | None = None):
             process.kill()
 
 
+def wait_for_job(job_id: int, timeout: float = 60.0):
+    """Poll a scoring job until it is no longer active (the task keeps no result: the database is
+    the one record of its state)."""
+    from scoring.models import ScoringJob
+
+    deadline = time.monotonic() + timeout
+    while True:
+        job = ScoringJob.objects.get(pk=job_id)
+        if not job.active or time.monotonic() > deadline:
+            return job
+        time.sleep(0.2)
+
+
 @contextmanager
 def default_queue_worker():
     """With REDIS_URL set (CI's second pass) jobs queued by the pages go to Celery's default queue:

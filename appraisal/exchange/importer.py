@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from appraisal import access, audit
 from appraisal.errors import PermissionDeniedError, StateError
+from appraisal.locks import year_lock
 from appraisal.models import (
     AssessmentYear, Department, LeaveRecord, Organisation, Period, PeriodKind, PeriodState, Person, Scheme,
 )
@@ -39,9 +40,12 @@ class ImportSummary:
                 f"{self.departments} 个部门，{self.persons} 人，{self.indicators} 个指标，{self.rows} 条得分与测评数据。")
 
 
-def year_import(*, data: YearInput, user=None) -> ImportSummary:
-    """``user`` is None for the management command (run by the operator on the server)."""
+def year_import(*, data: YearInput, user=None, lock_wait: float = 20.0) -> ImportSummary:
+    """``user`` is None for the management command (run by the operator on the server). Imports and
+    result publications of one organisation-year run one at a time: this one waits up to
+    ``lock_wait`` seconds for the others, then refuses with a message (``YearBusy``)."""
     with transaction.atomic():
+        year_lock(data.org_code, data.year, wait=lock_wait)
         organisation, _created = Organisation.objects.get_or_create(code=data.org_code,
                                                                     defaults={"name": data.org_name})
         if user is not None and not access.can(user, "office.manage", organisation):

@@ -101,6 +101,16 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves concurrent requests too (issue 15): writers take the write lock
+    # when their transaction begins (IMMEDIATE, so two writers never deadlock upgrading a read
+    # lock) and wait up to 20 s for it instead of failing with "database is locked"; WAL lets
+    # readers go on while one writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -180,6 +190,25 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Issue 15: a web request never waits on the broker. Tasks are sent through appraisal.broker.send
+# (its own connection, BROKER_PUBLISH_TIMEOUT seconds to connect and to answer, no retry, no result
+# backend); Celery's own publishing is bounded the same way should anything use it directly.
+BROKER_PUBLISH_TIMEOUT = float(os.environ.get("BROKER_PUBLISH_TIMEOUT", "1.0"))
+CELERY_BROKER_CONNECTION_TIMEOUT = 2.0
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 1, "interval_start": 0,
+                                                            "interval_step": 0.5, "interval_max": 0.5},
+                                           "socket_connect_timeout": 2.0}
+# Scoring jobs (scoring.jobs): a running job beats every SCORING_HEARTBEAT_SECONDS; the watchdog
+# (every minute) fails and requeues a running job whose beat is older than SCORING_JOB_STALE_SECONDS.
+# Soft/hard time limits bound one run; the broker redelivers an unacknowledged message only after
+# visibility_timeout, which must exceed the hard limit plus the longest retry countdown.
+SCORING_HEARTBEAT_SECONDS = float(os.environ.get("SCORING_HEARTBEAT_SECONDS", "15"))
+SCORING_JOB_STALE_SECONDS = float(os.environ.get("SCORING_JOB_STALE_SECONDS", "180"))
+SCORING_JOB_SOFT_TIME_LIMIT = int(os.environ.get("SCORING_JOB_SOFT_TIME_LIMIT", str(25 * 60)))
+SCORING_JOB_TIME_LIMIT = int(os.environ.get("SCORING_JOB_TIME_LIMIT", str(30 * 60)))
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": SCORING_JOB_TIME_LIMIT + 15 * 60}
 
 AUDIT_RETENTION_DAYS = 184
 

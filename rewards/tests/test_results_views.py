@@ -196,7 +196,7 @@ def test_compute_button_runs_a_job_and_the_status_reports_it(client, small, djan
     if settings.REDIS_URL:
         # With a broker the job went to the queue; a worker cannot see this test's uncommitted
         # rows, so the task body runs here (tests/test_year_workbook.py runs it through a worker).
-        from scoring.services import job_run
+        from scoring.jobs import job_run
 
         job_run(job.pk)
     status = client.get(reverse("results:job_status", args=[year.pk]))

@@ -50,6 +50,7 @@ def _targets(world, setting):
     evaluation = setting["evaluation"].pk
     return {
         "scoring:home": (reverse("scoring:home"), set()),  # redirects: checked below
+        "scoring:health": (reverse("scoring:health"), {"office", "sysadmin"}),
         "scoring:peer_ballot": (reverse("scoring:peer_ballot"), {"staff", "head", "outsider"}),
         "scoring:peer_results": (f"{reverse('scoring:peer_results')}?department={other}", {"office", "leader"}),
         "scoring:workload_edit": (f"{reverse('scoring:workload_edit')}?department={other}", {"office"}),

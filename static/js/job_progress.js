@@ -8,7 +8,9 @@
     if (!job.state) return;
     box.classList.remove("d-none");
     el("job-state").textContent = job.state_label;
-    el("job-state").className = "badge " + ({done: "text-bg-success", failed: "text-bg-danger"}[job.state] || "text-bg-secondary");
+    el("job-state").className = "badge " + ({done: "text-bg-success", failed: "text-bg-danger", retrying: "text-bg-warning"}[job.state] || "text-bg-secondary");
+    const retry = el("job-retry");
+    if (retry) { retry.classList.toggle("d-none", job.state !== "failed"); el("job-retry-of").value = job.id; }
     el("job-stage").textContent = job.stage;
     el("job-percent").textContent = job.progress + "%";
     el("job-bar").style.width = job.progress + "%";

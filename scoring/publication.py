@@ -1,0 +1,159 @@
+"""Publish a computed organisation-year: every result table, the job's completion and the audit
+event in ONE transaction (issue 15), so readers see the old year or the new one, never a mix, and a
+failed audit write takes the results back with it (SECURITY.md item 17).
+
+Each table is written set-wise by its natural key: an upsert (INSERT … ON CONFLICT DO UPDATE) of the
+rows computed, then one delete of the rows of the year that no longer exist. Rows that come back are
+updated in place, never deleted and re-inserted. Rows of frozen periods are left exactly as they are.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from appraisal import audit
+from appraisal.errors import StateError
+from appraisal.locks import year_lock
+from appraisal.models import AssessmentYear, Department, Period, PeriodKind, PeriodState, Person
+
+from .models import (
+    AnnualResult, DepartmentAnnualResult, DepartmentHalfResult, MonthlyResult, PersonHalfResult, RewardResult,
+)
+from .yeardata import YearResult
+
+HALF_NUMBER = {"上半年": 1, "下半年": 2}
+# The states whose figures are final: the pipeline never rewrites them (SECURITY.md item 9). The
+# periods issue adds publicity here (figures frozen once published); everything else follows.
+FROZEN_STATES = (PeriodState.LOCKED,)
+# How long a publication waits for an import of the same year before it gives up (and retries).
+LOCK_WAIT_SECONDS = 30.0
+
+
+def frozen_periods(assessment_year: AssessmentYear) -> set[tuple[str, int]]:
+    """The (kind, number) of the year's periods whose stored results must stay untouched."""
+    return set(Period.objects.filter(assessment_year=assessment_year, state__in=FROZEN_STATES)
+               .values_list("kind", "number"))
+
+
+def refuse_if_year_frozen(assessment_year: AssessmentYear, frozen: set[tuple[str, int]]) -> None:
+    if (PeriodKind.YEAR, 1) in frozen:
+        raise StateError(_("%(year)s 年度已锁定，成绩不能重新计算。") % {"year": assessment_year.year})
+
+
+@dataclass(frozen=True)
+class ComputeSummary:
+    monthly: int
+    person_half: int
+    department_half: int
+    annual: int
+    department_annual: int
+    rewards: int
+
+    def line(self) -> str:
+        return (f"月度成绩 {self.monthly} 行，半年成绩 {self.person_half} 行，部门半年成绩 {self.department_half} 行，"
+                f"年度成绩 {self.annual} 行，部门年度成绩 {self.department_annual} 行，奖励 {self.rewards} 行。")
+
+    def as_dict(self) -> dict:
+        return {"monthly": self.monthly, "person_half": self.person_half, "department_half": self.department_half,
+                "annual": self.annual, "department_annual": self.department_annual, "rewards": self.rewards}
+
+
+def publish(assessment_year: AssessmentYear, result: YearResult, *, user=None,
+            on_publish: Callable[[ComputeSummary], None] | None = None) -> ComputeSummary:
+    """Write the computed year in one transaction. ``on_publish`` runs inside it after the rows
+    (the job marks itself done there); if it or the audit write raises, nothing is published."""
+    year_id = assessment_year.pk
+    with transaction.atomic():
+        year_lock(assessment_year.organisation.code, assessment_year.year, wait=LOCK_WAIT_SECONDS)
+        frozen = frozen_periods(assessment_year)  # again, under the lock: a period may have been locked meanwhile
+        refuse_if_year_frozen(assessment_year, frozen)
+        ids = _Ids.of(assessment_year)
+        frozen_months = sorted(number for kind, number in frozen if kind == PeriodKind.MONTH)
+        frozen_halves = sorted(name for name, number in HALF_NUMBER.items() if (PeriodKind.HALF, number) in frozen)
+        monthly = _write(MonthlyResult, year_id, ("person", "month"), Q(month__in=frozen_months), [
+            MonthlyResult(assessment_year_id=year_id, person_id=ids.person(r.staff_id),
+                          department_id=ids.department(r.department_code), month=r.month,
+                          responsibility_rate=r.responsibility_rate, workload_coefficient=r.workload_coefficient,
+                          peer_score=r.peer_score, monthly_score=r.monthly_score, monthly_grade=r.monthly_grade)
+            for r in result.monthly if r.month not in frozen_months])
+        person_half = _write(PersonHalfResult, year_id, ("person", "half"), Q(half__in=frozen_halves), [
+            PersonHalfResult(assessment_year_id=year_id, person_id=ids.person(r.staff_id),
+                             department_id=ids.department(r.department_code), half=r.half,
+                             responsibility_rate=r.responsibility_rate, half_score=r.half_score)
+            for r in result.person_half if r.half not in frozen_halves])
+        department_half = _write(DepartmentHalfResult, year_id, ("department", "half"), Q(half__in=frozen_halves), [
+            DepartmentHalfResult(assessment_year_id=year_id, department_id=ids.department(r.department_code),
+                                 half=r.half, business_rate=r.business_rate, management_rate=r.management_rate,
+                                 satisfaction_score=r.satisfaction_score, half_score=r.half_score)
+            for r in result.department_half if r.half not in frozen_halves])
+        annual = _write(AnnualResult, year_id, ("person",), None, [
+            AnnualResult(assessment_year_id=year_id, person_id=ids.person(r.staff_id),
+                         department_id=ids.department(r.department_code), monthly_average=r.monthly_average,
+                         half_average=r.half_average, common_score=r.common_score, vetoed=r.vetoed,
+                         annual_score=r.annual_score, department_rank=r.department_rank, grade=r.grade,
+                         bonus_coefficient=r.bonus_coefficient) for r in result.annual])
+        department_annual = _write(DepartmentAnnualResult, year_id, ("department",), None, [
+            DepartmentAnnualResult(assessment_year_id=year_id, department_id=ids.department(r.department_code),
+                                   annual_score=r.annual_score, overall_rank=r.overall_rank, group_rank=r.group_rank,
+                                   advanced=r.advanced, excellent_quota=r.excellent_quota, remark=r.remark)
+            for r in result.department_annual])
+        rewards = _write(RewardResult, year_id, ("person", "reward_type"), None, [
+            RewardResult(assessment_year_id=year_id, person_id=ids.person(r.staff_id), reward_type=r.reward_type,
+                         amount=r.amount) for r in result.rewards])
+        summary = ComputeSummary(monthly, person_half, department_half, annual, department_annual, rewards)
+        if on_publish is not None:
+            on_publish(summary)
+        audit.record("scores.compute", actor=user, obj=assessment_year, organisation_id=assessment_year.organisation_id,
+                     new=summary.as_dict())
+    return summary
+
+
+@dataclass(frozen=True)
+class _Ids:
+    persons: dict[str, int]
+    departments: dict[str, int]
+
+    @classmethod
+    def of(cls, assessment_year: AssessmentYear) -> _Ids:
+        organisation_id = assessment_year.organisation_id
+        return cls(dict(Person.objects.filter(organisation_id=organisation_id).values_list("staff_id", "pk")),
+                   dict(Department.objects.filter(organisation_id=organisation_id).values_list("code", "pk")))
+
+    def person(self, staff_id: str) -> int:
+        try:
+            return self.persons[staff_id]
+        except KeyError:
+            raise StateError(_("工号 %(id)s 的人员在计算期间已被删除，请重新计算。") % {"id": staff_id}) from None
+
+    def department(self, code: str) -> int:
+        try:
+            return self.departments[code]
+        except KeyError:
+            raise StateError(_("部门 %(code)s 在计算期间已被删除，请重新计算。") % {"code": code}) from None
+
+
+def _write(model, year_id: int, key: tuple[str, ...], frozen: Q | None, rows: list) -> int:
+    """Upsert ``rows`` by (assessment_year, *key) and delete the year's other rows outside ``frozen``."""
+    attnames = [model._meta.get_field(name).attname for name in key]
+    fresh = {tuple(getattr(row, a) for a in attnames) for row in rows}
+    kept = model.objects.filter(assessment_year_id=year_id)
+    if frozen is not None:
+        kept = kept.exclude(frozen)
+    gone = [pk for pk, *natural in kept.values_list("pk", *attnames) if tuple(natural) not in fresh]
+    for chunk in _chunks(gone, 500):
+        model.objects.filter(pk__in=chunk).delete()
+    if rows:
+        unique = ("assessment_year", *key)
+        values = [f.name for f in model._meta.concrete_fields if not f.primary_key and f.name not in unique]
+        model.objects.bulk_create(rows, batch_size=1000, update_conflicts=True, unique_fields=unique,
+                                  update_fields=values)
+    return len(rows)
+
+
+def _chunks(items: list, size: int) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
