@@ -22,7 +22,8 @@ from scoring.models import (
     AnnualResult, DepartmentAnnualResult, DepartmentHalfResult, MonthlyResult, PeerRating, PersonHalfResult,
     RewardResult, ScoringJob,
 )
-from tests.test_year_workbook import run, scenario_dir
+from tests.public_scenarios import input_path
+from tests.test_year_workbook import run
 
 TABLES = (MonthlyResult, PersonHalfResult, DepartmentHalfResult, AnnualResult, DepartmentAnnualResult, RewardResult)
 
@@ -47,7 +48,7 @@ def committed_year(transactional_db):
 
 
 def _load():
-    code, _out, err = run("import_workbook", str(scenario_dir() / "small-11.input.xlsx"))
+    code, _out, err = run("import_workbook", str(input_path("small-11")))
     assert code == 0, err
     year = AssessmentYear.objects.select_related("organisation").get(organisation__code="ORG11", year=2025)
     services.year_compute(assessment_year=year)
