@@ -61,8 +61,9 @@ class IndicatorData:
     basis: str = ""
     data_source: str = ""
     scoring_standard: str = ""
-    assessor: str = ""
+    assessor: str = ""  # 考核主体: a department code, "" for the office (考核办)
     shared: str = ""  # 共享指标 (DOMAIN.md §9): the shared indicator this leaf belongs to
+    person_categories: tuple[str, ...] = ()  # 适用人员类别 of a common leaf; empty: everybody
 
 
 @dataclass(frozen=True)

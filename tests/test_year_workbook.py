@@ -193,6 +193,29 @@ def test_parent_full_score_zero_is_not_a_leaf_score(tmp_path):
     assert Indicator.objects.get(code="C1").full_score is None
 
 
+@pytest.mark.django_db
+def test_assessor_and_personnel_categories_are_imported(tmp_path):
+    """考核主体 (a department code, or 考核办) and 适用人员类别 reach the plan (issue 12)."""
+    book = openpyxl.load_workbook(SCENARIO_DIR / "small-11.input.xlsx")
+    sheet = book["指标"]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(row=1, column=len(header) + 1).value = "考核主体"
+    sheet.cell(row=1, column=len(header) + 2).value = "适用人员类别"
+    rows = {sheet.cell(row=r, column=1).value: r for r in range(2, sheet.max_row + 1)}
+    sheet.cell(row=rows["C101"], column=len(header) + 1).value = "D01"
+    sheet.cell(row=rows["C101"], column=len(header) + 2).value = "专业技术类、行政执法类、综合管理类"
+    sheet.cell(row=rows["C201"], column=len(header) + 1).value = "考核办"
+    path = tmp_path / "assessors.xlsx"
+    book.save(path)
+    code, _out, err = run("import_workbook", str(path))
+    assert code == 0, err
+    from indicators.models import Indicator
+
+    c101, c201 = Indicator.objects.get(code="C101"), Indicator.objects.get(code="C201")
+    assert c101.assessor_department.code == "D01" and c201.assessor_department is None
+    assert c101.person_categories == ["专业技术类", "行政执法类", "综合管理类"] and c201.person_categories == []
+
+
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_pipeline_job_runs_through_a_real_celery_worker(tmp_path):

@@ -150,7 +150,7 @@ def _write_plan(assessment_year, data, departments) -> dict[str, Indicator]:
                   scoring_standard=item.scoring_standard,
                   # 考核主体: a department code, or 考核办 / empty for the office
                   assessor_department=departments.get(item.assessor) if item.assessor else None,
-                  shared=item.shared, sort_order=index)
+                  shared=item.shared, person_categories=list(item.person_categories), sort_order=index)
         for index, item in enumerate(data.indicators)])
     indicators = {i.code: i for i in Indicator.objects.filter(assessment_year=assessment_year)}
     with_parent = []

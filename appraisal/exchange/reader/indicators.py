@@ -1,6 +1,7 @@
 """Indicator sheets: 指标 (the plan tree, checked once the sheet is read) and 责任比重."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from appraisal.shared_indicators import shared_problems
@@ -13,7 +14,8 @@ WEIGHTS = "责任比重"
 WEIGHT_TOTAL = Decimal("100")
 WEIGHT_TOLERANCE = Decimal("0.01")
 # 共享指标 (optional, DOMAIN.md §9) names the shared indicator a leaf belongs to
-TEXT_COLUMNS = ("考核内容", "目标", "设置依据", "数据来源", "评分标准", "考核主体", "共享指标")
+TEXT_COLUMNS = ("考核内容", "目标", "设置依据", "数据来源", "评分标准", "考核主体", "共享指标", "适用人员类别")
+OFFICE = "考核办"  # the 考核主体 that is not a department
 
 INDICATOR_SPEC = SheetSpec(
     INDICATORS, (("指标编码", True), ("上级指标编码", False), ("指标名称", True), ("指标类别", False),
@@ -21,7 +23,8 @@ INDICATOR_SPEC = SheetSpec(
                  ("指标性质", False), ("重要程度", False)) + tuple((column, False) for column in TEXT_COLUMNS),
     notes={"指标类别": "一级指标必填：" + choices(CATEGORIES), "考核周期": choices(CYCLES),
            "指标性质": choices(KINDS) + "，不填为常规", "重要程度": choices(IMPORTANCES),
-           "共享指标": "可选：各部门的同一项指标填写相同名称，同一部门只能一个"})
+           "共享指标": "可选：各部门的同一项指标填写相同名称，同一部门只能一个",
+           "考核主体": f"部门编码或{OFFICE}，不填为{OFFICE}", "适用人员类别": "仅共同类末级指标，多个用、分隔，不填为全体人员"})
 WEIGHT_SPEC = SheetSpec(WEIGHTS, (("指标编码", True), ("工号", True), ("比重", True)),
                         notes={"比重": "百分数，同一指标合计100"})
 
@@ -49,6 +52,9 @@ def read_indicators(ctx: Context) -> dict:
         )
         if record.department:
             record.department_ok = ctx.department_exists("责任部门编码", record.department)
+        assessor = record.texts["考核主体"]
+        if assessor and assessor is not INVALID and assessor != OFFICE:
+            ctx.department_exists("考核主体", assessor)
         if isinstance(record.bonus_cap, Decimal) and record.bonus_cap < 0:
             ctx.error("加分上限", f"加分上限{fmt(record.bonus_cap)}不能为负数")
             record.bonus_cap = INVALID
@@ -147,6 +153,8 @@ def _check_leaf(ctx: Context, record: IndicatorRecord) -> None:
     category = record.root_category
     if category is None:
         return
+    if person_categories(record) and category != COMMON:
+        ctx.error_at(pos, "适用人员类别", f"只有共同类指标可以限定适用人员类别，“{code}”是{category}指标")
     if category == COMMON:
         if record.cycle not in (None, INVALID) and record.cycle != "年度":
             ctx.error_at(pos, "考核周期", f"共同类指标的考核周期应为年度，现在是{record.cycle}")
@@ -182,9 +190,18 @@ def _indicator_data(record: IndicatorRecord) -> IndicatorData:
         basis=texts["设置依据"],
         data_source=texts["数据来源"],
         scoring_standard=texts["评分标准"],
-        assessor=texts["考核主体"],
+        assessor=texts["考核主体"] if texts["考核主体"] != OFFICE else "",
         shared=texts.get("共享指标") or "",
+        person_categories=person_categories(record),
     )
+
+
+def person_categories(record: IndicatorRecord) -> tuple[str, ...]:
+    """适用人员类别 of a leaf: names separated by 、 , ， ; or spaces (empty: everybody)."""
+    text = record.texts.get("适用人员类别")
+    if not text or text is INVALID:
+        return ()
+    return tuple(dict.fromkeys(name for name in re.split(r"[、,，;；\s]+", text) if name))
 
 
 def read_weights(ctx: Context) -> dict:

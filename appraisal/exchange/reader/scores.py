@@ -6,6 +6,7 @@ from decimal import Decimal
 from scoring.yeardata import HALVES, LEADER
 
 from .base import COMMON, INVALID, MANAGED, REGULAR, Context, IndicatorRecord, Sheet, SheetSpec, choices, fmt
+from .indicators import person_categories
 
 MONTHLY_SCORES = "月度指标得分"
 HALF_SCORES = "半年指标得分"
@@ -68,8 +69,13 @@ def read_common_scores(ctx: Context) -> dict:
         if person is not None and person.position == LEADER:
             ctx.error("工号", f"“{staff_id}”（{person.name}）是局领导，不填共同类得分")
         indicator = ctx.indicator(code)
-        if ctx.scored_leaf(indicator, (COMMON,), None, "不能填共同类得分") and isinstance(score, Decimal):
-            _check_common_score(ctx, indicator, score)
+        if ctx.scored_leaf(indicator, (COMMON,), None, "不能填共同类得分"):
+            categories = person_categories(indicator)
+            if categories and person is not None and person.category not in categories:
+                ctx.error("指标编码", f"共同类指标“{indicator.code}”只适用于{'、'.join(categories)}，"
+                                   f"“{staff_id}”的人员类别是{person.category or '（未填）'}")
+            elif isinstance(score, Decimal):
+                _check_common_score(ctx, indicator, score)
         if staff_id is INVALID or code is INVALID:
             continue
         first = seen.setdefault((staff_id, code), ctx.pos)

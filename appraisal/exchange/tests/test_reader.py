@@ -967,3 +967,47 @@ def test_a_filled_template_reads(tmp_path):
     assert data.workload == {(1, "2"): "比较大"}
     assert data.common_scores == {("2", "C1"): Decimal("9"), ("2", "C2"): Decimal("0")}
     assert data.history == {("1", 2023): "优秀"}
+
+
+# 考核主体 and 适用人员类别 (issue 12)
+
+def _add_column(ws, header: str) -> None:
+    ws.cell(row=1, column=ws.max_column + 1).value = header
+
+
+def test_assessor_is_a_department_code_or_the_office(tmp_path):
+    wb = load()
+    _add_column(wb["指标"], "考核主体")
+    put(wb["指标"], 8, "考核主体", "考核办")
+    leaf = find(wb["指标"], 指标编码="C201")
+    put(wb["指标"], leaf, "考核主体", "D01")
+    result = read(wb, tmp_path)
+    assert result.errors == [], [str(e) for e in result.errors]
+    assessors = {i.code: i.assessor for i in result.data.indicators}
+    assert (assessors["C101"], assessors["C201"]) == ("", "D01")
+    put(wb["指标"], leaf, "考核主体", "办公室")
+    expect_only(read(wb, tmp_path), "指标", leaf, "考核主体", "部门“办公室”在“部门”表中不存在")
+
+
+def test_personnel_categories_of_common_leaves(tmp_path):
+    wb = load()
+    _add_column(wb["指标"], "适用人员类别")
+    put(wb["指标"], 8, "适用人员类别", "专业技术类、综合管理类,行政执法类")  # C101, scored for everybody
+    result = read(wb, tmp_path)
+    assert result.errors == [], [str(e) for e in result.errors]
+    c101 = next(i for i in result.data.indicators if i.code == "C101")
+    assert c101.person_categories == ("专业技术类", "综合管理类", "行政执法类")
+    put(wb["指标"], 8, "适用人员类别", "行政执法类")
+    result = read(wb, tmp_path)
+    assert result.data is None
+    rows = [e for e in result.errors if e.sheet == "共同类得分"]
+    assert rows and all(e.column == "指标编码" and "只适用于行政执法类" in e.message for e in rows)
+    assert any("“1001”的人员类别是专业技术类" in e.message for e in rows)
+
+
+def test_personnel_categories_only_on_common_leaves(tmp_path):
+    wb = load()
+    _add_column(wb["指标"], "适用人员类别")
+    leaf = next(r for r in range(2, wb["指标"].max_row + 1) if get(wb["指标"], r, "考核周期") == "月度")
+    put(wb["指标"], leaf, "适用人员类别", "行政执法类")
+    expect_only(read(wb, tmp_path), "指标", leaf, "适用人员类别", "只有共同类指标可以限定适用人员类别")
