@@ -17,6 +17,7 @@ from rewards import grading
 from scoring import rules
 from appraisal.scheme import SCHEME_DEFAULTS
 from scoring.yeardata import (
+    PEER_GRADES,
     GROUPS,
     HALVES,
     LEADER,
@@ -108,9 +109,11 @@ class _Year:
         s = self.s
         leaves = self.department_leaves("月度")
         points: dict[tuple[int, str], list[Decimal]] = defaultdict(list)
-        for rating in self.data.peer_ratings:
-            if rating.ratee in self.persons and rating.rater in self.persons and rating.rater != rating.ratee:
-                points[(rating.month, rating.ratee)].append(s[f"peer.points.{rating.grade}"])
+        grade_points = {grade: s[f"peer.points.{grade}"] for grade in PEER_GRADES}
+        persons = self.persons
+        for month, rater, ratee, grade in self.data.peer_ratings:  # PeerRating or a plain tuple
+            if ratee in persons and rater in persons and rater != ratee:
+                points[(month, ratee)].append(grade_points[grade])
         trim = int(s["monthly.trim_min_raters"])
         floor = int(s["peer.min_raters"])
 

@@ -11,7 +11,7 @@ from rewards.models import GradeHistory
 from .models import PeerRating, SatisfactionRating, WorkloadGrade
 from appraisal.scheme import SCHEME_MONTH_LISTS, merge_scheme
 from .yeardata import (
-    DepartmentData, IndicatorData, PeerRating as PeerRatingData, PersonData, SatisfactionRating as SatisfactionData,
+    DepartmentData, IndicatorData, PersonData, SatisfactionRating as SatisfactionData,
     YearInput,
 )
 
@@ -43,10 +43,10 @@ def load_year(assessment_year: AssessmentYear) -> YearInput:
             monthly_scores[(number, code)] = score
         elif kind == "half":
             half_scores[(HALF_NAME[number], code)] = score
-    peer = [PeerRatingData(month, rater, ratee, grade) for month, rater, ratee, grade in
-            PeerRating.objects.filter(period__assessment_year=year, period__kind="month", rater__is_active=True,
+    # (month, rater, ratee, grade) tuples as the database gives them: no object per ballot
+    peer = list(PeerRating.objects.filter(period__assessment_year=year, period__kind="month", rater__is_active=True,
                                       ratee__is_active=True)
-            .values_list("period__number", "rater__staff_id", "ratee__staff_id", "grade")]
+            .values_list("period__number", "rater__staff_id", "ratee__staff_id", "grade"))
     workload = {(month, staff_id): grade for month, staff_id, grade in
                 WorkloadGrade.objects.filter(period__assessment_year=year, period__kind="month")
                 .values_list("period__number", "person__staff_id", "grade")}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 # Enumerations exactly as users write them (EXCHANGE.md).
 GROUPS = ("综合", "业务", "事业")
@@ -66,8 +67,9 @@ class IndicatorData:
     person_categories: tuple[str, ...] = ()  # 适用人员类别 of a common leaf; empty: everybody
 
 
-@dataclass(frozen=True)
-class PeerRating:
+class PeerRating(NamedTuple):
+    """A tuple, so that a million of them stay small; the pipeline also takes plain
+    (month, rater, ratee, grade) tuples as the loader reads them from the database."""
     month: int
     rater: str  # staff id
     ratee: str  # staff id
@@ -96,7 +98,7 @@ class YearInput:
     weights: dict[tuple[str, str], Decimal] = field(default_factory=dict)
     # (month, indicator code) -> score
     monthly_scores: dict[tuple[int, str], Decimal] = field(default_factory=dict)
-    peer_ratings: list[PeerRating] = field(default_factory=list)
+    peer_ratings: list[PeerRating] = field(default_factory=list)  # or plain tuples in that order
     # (month, staff id) -> workload grade (非常大 …)
     workload: dict[tuple[int, str], str] = field(default_factory=dict)
     # (half, indicator code) -> score

@@ -11,9 +11,10 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Callable
 
 import openpyxl
-from openpyxl.styles import Font
 
 from scoring.yeardata import YearResult
+
+from .sheets import EXCEL_MAX_ROWS, ContinuedSheet, base_sheet_name
 
 FIGURE_FORMAT = "0.00"
 INTEGER_FORMAT = "0"
@@ -116,36 +117,23 @@ def _figure(value) -> Decimal | None:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def write_results(result: YearResult, path_or_filelike) -> None:
-    """Write ``result`` as the results workbook. Every name, code and group is already on the rows."""
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    bold = Font(bold=True)
+def write_results(result: YearResult, path_or_filelike, *, max_rows: int = EXCEL_MAX_ROWS) -> None:
+    """Write ``result`` as the results workbook. Every name, code and group is already on the rows.
+
+    A write-only workbook, streamed row by row; a sheet longer than ``max_rows`` (Excel's limit, header
+    included) continues in 名称2, 名称3 … with the same header.
+    """
+    workbook = openpyxl.Workbook(write_only=True)
     for sheet in RESULT_SHEETS:
-        worksheet = workbook.create_sheet(sheet.name)
-        worksheet.append(list(sheet.headers))
-        for cell in worksheet[1]:
-            cell.font = bold
-        for index, column in enumerate(sheet.columns, start=1):
-            letter = worksheet.cell(row=1, column=index).column_letter
-            worksheet.column_dimensions[letter].width = max(10, 3 * len(column.header) + 4)
+        formats = [FIGURE_FORMAT if column.kind == FIGURE else INTEGER_FORMAT if column.kind == INTEGER else None
+                   for column in sheet.columns]
+        out = ContinuedSheet(workbook, sheet.name, sheet.headers, max_rows=max_rows, formats=formats)
+        getters = [column.value for column in sheet.columns]
+        kinds = [column.kind for column in sheet.columns]
+        append = out.append
         for record in sheet.rows(result):
-            values = []
-            for column in sheet.columns:
-                value = column.value(record)
-                if column.kind == FIGURE:
-                    value = _figure(value)
-                elif column.kind == TEXT:
-                    value = value or None  # "" is an empty cell
-                values.append(value)
-            worksheet.append(values)
-            row = worksheet.max_row
-            for index, column in enumerate(sheet.columns, start=1):
-                if column.kind == FIGURE:
-                    worksheet.cell(row=row, column=index).number_format = FIGURE_FORMAT
-                elif column.kind == INTEGER:
-                    worksheet.cell(row=row, column=index).number_format = INTEGER_FORMAT
-        worksheet.freeze_panes = "A2"
+            append([_figure(get(record)) if kind == FIGURE else (get(record) or None) if kind == TEXT else get(record)
+                    for get, kind in zip(getters, kinds)])
     workbook.save(path_or_filelike)
 
 
@@ -187,11 +175,12 @@ def _read(path_or_filelike, unknown: list[str] | None = None
     sheets: dict[str, dict[tuple, dict[str, Any]]] = {}
     try:
         for worksheet in workbook.worksheets:
-            name = str(worksheet.title).strip()
+            title = str(worksheet.title).strip()
+            name = base_sheet_name(title, RESULT_SHEET_BY_NAME)  # 月度成绩2 continues 月度成绩
             spec = RESULT_SHEET_BY_NAME.get(name)
             if spec is None:
                 if unknown is not None:
-                    unknown.append(name)
+                    unknown.append(title)
                 continue
             if hasattr(worksheet, "reset_dimensions"):
                 worksheet.reset_dimensions()
@@ -200,10 +189,10 @@ def _read(path_or_filelike, unknown: list[str] | None = None
             columns = {title: index for index, title in reversed(list(enumerate(header))) if title}
             missing_keys = [title for title in spec.key if title not in columns]
             if missing_keys:
-                problems.append(f"{name}: 缺少关键列 {'、'.join(missing_keys)}")
-                sheets[name] = {}
+                problems.append(f"{title}: 缺少关键列 {'、'.join(missing_keys)}")
+                sheets.setdefault(name, {})
                 continue
-            rows: dict[tuple, dict[str, Any]] = {}
+            rows: dict[tuple, dict[str, Any]] = sheets.setdefault(name, {})
             for number, values in enumerate(iterator, start=2):
                 record = {title: _normalise(values[index]) if index < len(values) else None
                           for title, index in columns.items()}
@@ -211,10 +200,9 @@ def _read(path_or_filelike, unknown: list[str] | None = None
                     continue
                 key = tuple(_key_part(title, record[title]) for title in spec.key)
                 if key in rows:
-                    problems.append(f"{name}: 第{number}行的键 {key} 重复")
+                    problems.append(f"{title}: 第{number}行的键 {key} 重复")
                     continue
                 rows[key] = record
-            sheets[name] = rows
     finally:
         workbook.close()
     return sheets, problems
