@@ -100,7 +100,7 @@ def build(user, year: AssessmentYear) -> Dashboard | None:
                                                            month__in=sorted(shown.months)).order_by("-month").first())
         if board.latest_month is not None:
             board.latest_month.explain_key = f"m{board.latest_month.month}"
-            board.latest_month.provisional = shown.is_provisional(PeriodKind.MONTH, board.latest_month.month)
+            board.latest_month.in_publicity = shown.is_in_publicity(PeriodKind.MONTH, board.latest_month.month)
         if shown.year:
             board.annual = AnnualResult.objects.filter(assessment_year=year, person_id=actor.person_id).first()
         _deadlines(board, actor)

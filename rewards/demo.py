@@ -21,17 +21,17 @@ PLANS = [
 
 
 def _published_on(day: datetime.date, year: int, current: publication.Published) -> publication.Published:
-    """What had been published by ``day``: month m from the first day of month m+1 (暂定 for a week),
+    """What had been published by ``day``: month m from the first day of month m+1 (公示中 for a week),
     the first half from August; never more than is published now."""
-    months, provisional = set(), set()
+    months, in_publicity = set(), set()
     for m in current.months:
         start = datetime.date(year + (m == 12), m % 12 + 1, 1)
         if day >= start:
             months.add(m)
-            if day < start + datetime.timedelta(days=7) or current.is_provisional(PeriodKind.MONTH, m):
-                provisional.add((PeriodKind.MONTH, m))
+            if day < start + datetime.timedelta(days=7) or current.is_in_publicity(PeriodKind.MONTH, m):
+                in_publicity.add((PeriodKind.MONTH, m))
     halves = {h for h in current.halves if day >= datetime.date(year + (h == 2), 8 if h == 1 else 1, 1)}
-    return publication.Published(frozenset(months), frozenset(halves), False, frozenset(provisional))
+    return publication.Published(frozenset(months), frozenset(halves), False, frozenset(in_publicity))
 
 
 def load_demo_results(assessment_year: AssessmentYear) -> None:

@@ -25,19 +25,23 @@ def explain(request, pk, figure):
             organisation=organisation).order_by("-year").first()
     if year is None:
         raise Http404("year")
-    shown = publication.everything() if _sees_everything(request, year) else publication.published(year)
-    explanation = None
+    published = publication.published(year)
+    shown = publication.everything() if _sees_everything(request, year) else published
+    explanation, key = None, None
     if figure.startswith("m") and figure[1:].isdigit() and int(figure[1:]) in shown.months:
-        explanation = service.monthly(year, person, int(figure[1:]))
-        provisional = shown.is_provisional("month", int(figure[1:]))
+        explanation, key = service.monthly(year, person, int(figure[1:])), ("month", int(figure[1:]))
     elif figure.startswith("h") and figure[1:].isdigit() and int(figure[1:]) in shown.halves:
-        explanation = service.half(year, person, int(figure[1:]))
-        provisional = shown.is_provisional("half", int(figure[1:]))
+        explanation, key = service.half(year, person, int(figure[1:])), ("half", int(figure[1:]))
     elif figure == "year" and shown.year:
-        explanation = service.annual(year, person, shown.months, shown.half_names)
-        provisional = shown.is_provisional("year", 1)
+        explanation, key = service.annual(year, person, shown.months, shown.half_names), ("year", 1)
     if explanation is None:
         raise Http404("figure")
+    kind, number = key
+    published_here = (number in published.months if kind == "month" else number in published.halves
+                      if kind == "half" else published.year)
+    # not yet in publicity (the office only): 暂定; in publicity: 公示中 (an objection may change it)
+    status = "" if published_here and not published.is_in_publicity(kind, number) else (
+        "公示中" if published_here else "暂定")
     return render(request, "rewards/explain.html", {
-        "e": explanation, "year": year, "person": person, "provisional": provisional,
+        "e": explanation, "year": year, "person": person, "status": status,
         "mine": person.pk == access.actor_for(request.user).person_id})

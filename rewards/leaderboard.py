@@ -111,7 +111,7 @@ def lines(inputs: Inputs, shown: Published) -> list[Line]:
     w = inputs.weights
     result = []
     for department_id, group in inputs.departments:
-        line = Line(department_id, group, through=shown.through, provisional=shown.any_provisional)
+        line = Line(department_id, group, through=shown.through, provisional=shown.any_in_publicity)
         line.management_rate = _rate(by_department.get((department_id, Category.MANAGEMENT), []))
         line.business_rate = _rate(by_department.get((department_id, Category.BUSINESS), []))
         line.satisfaction_score = mean(inputs.satisfaction.get((department_id, h)) for h in sorted(shown.halves))

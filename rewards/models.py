@@ -30,7 +30,7 @@ class LeaderboardDay(models.Model):
 
     Kept per day so that a rank's movement (since last week) and a department's rank history can
     be shown; only published figures go in, and ``provisional`` marks lines that include a period
-    still in publicity (暂定)."""
+    still in publicity (shown as 公示中: an objection may still change them)."""
 
     assessment_year = models.ForeignKey("appraisal.AssessmentYear", on_delete=models.CASCADE, related_name="+")
     day = models.DateField(_("日期"))

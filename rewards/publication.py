@@ -1,6 +1,7 @@
 """Which figures are published (DOMAIN.md §8): the one place the results pages, 绩效之窗, the analysis and
 the dashboards ask. A period's figures are published once it is in publicity (公示) or locked (锁定);
-while in publicity they may still change through an objection, so they are shown as 暂定 (provisional).
+while in publicity they may still change through an objection, so pages mark them 公示中. (Figures not
+yet published are 暂定 and only the office sees them.)
 
 When the periods work lands its own selector for results figures, ``published`` is the function to point
 at it."""
@@ -20,8 +21,8 @@ class Published:
     months: frozenset[int]
     halves: frozenset[int]
     year: bool
-    # (kind, number) of the published periods still in publicity: their figures are 暂定
-    provisional: frozenset[tuple[str, int]] = frozenset()
+    # (kind, number) of the published periods still in publicity (公示中: an objection may change them)
+    in_publicity: frozenset[tuple[str, int]] = frozenset()
 
     @property
     def half_names(self) -> frozenset[str]:
@@ -42,12 +43,12 @@ class Published:
             return HALF_NAMES[max(self.halves)]
         return ""
 
-    def is_provisional(self, kind: str, number: int) -> bool:
-        return (kind, number) in self.provisional
+    def is_in_publicity(self, kind: str, number: int) -> bool:
+        return (kind, number) in self.in_publicity
 
     @property
-    def any_provisional(self) -> bool:
-        return bool(self.provisional)
+    def any_in_publicity(self) -> bool:
+        return bool(self.in_publicity)
 
 
 def from_states(states: dict[tuple[str, int], str]) -> Published:
@@ -57,7 +58,7 @@ def from_states(states: dict[tuple[str, int], str]) -> Published:
         months=frozenset(n for kind, n in shown if kind == PeriodKind.MONTH),
         halves=frozenset(n for kind, n in shown if kind == PeriodKind.HALF),
         year=(PeriodKind.YEAR, 1) in shown,
-        provisional=frozenset(key for key in shown if states[key] == PeriodState.PUBLICITY))
+        in_publicity=frozenset(key for key in shown if states[key] == PeriodState.PUBLICITY))
 
 
 def published(assessment_year: AssessmentYear) -> Published:

@@ -46,7 +46,7 @@ class Window:
     rows: list[WindowRow]
     group: str
     category: str
-    provisional: bool
+    in_publicity: bool
     through: str
     ranked: int
 

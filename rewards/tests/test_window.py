@@ -43,7 +43,7 @@ def test_nightly_leaderboard_ranks_and_movements():
     later = DAY + datetime.timedelta(days=7)
     leaderboard.compute_day(year, later)
     shown = window.window(year)
-    assert shown.day == later and shown.earlier_day == DAY and shown.provisional and shown.through == "4月"
+    assert shown.day == later and shown.earlier_day == DAY and shown.in_publicity and shown.through == "4月"
     table = [(r.department.code, r.rank, r.movement) for r in shown.rows]
     assert table == [("D04", 1, 4), ("D00", 2, -1), ("D01", 3, -1), ("D02", 4, -1), ("D03", 5, -1)]
     # in its group, by category: 业务 group is D01, D04
@@ -209,7 +209,7 @@ def test_explanations_of_half_and_annual_scores_and_grade(client):
     assert client.get(base).status_code == 404  # the year is not published yet
     Period.objects.filter(assessment_year=built.year, kind__in=["half", "year"]).update(state=PeriodState.PUBLICITY)
     html = client.get(base).content.decode()
-    assert "0.4 × 88.00 + 0.4 × 89.00 + 0.2 × 95.00" in html and "优秀名额 1 个" in html and "暂定" in html
+    assert "0.4 × 88.00 + 0.4 × 89.00 + 0.2 × 95.00" in html and "优秀名额 1 个" in html and "公示中" in html
     html = client.get(reverse("results:explain", args=[person.pk, "h1"]) + f"?year={built.year.pk}").content.decode()
     assert "0.8 × Rh + 0.2 × S" in html and 'data-raters="4"' in html
     # a colleague may not open it
