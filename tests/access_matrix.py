@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-ROLES = ["anonymous", "staff", "head", "outsider", "office", "office_b", "leader", "sysadmin", "secadmin", "auditor"]
+ROLES = ["anonymous", "staff", "head", "outsider", "assessor", "office", "office_b", "leader", "sysadmin", "secadmin",
+         "auditor"]
 EVERYONE = frozenset(ROLES) - {"anonymous"}
 OWNERS = {"": "appraisal", "indicators": "appraisal", "scoring": "scoring", "tracelog": "tracelog",
           "results": "rewards", "admin": "tests"}
@@ -70,6 +71,22 @@ def second_office():
     return role_user(Role.OFFICE, organisation, "office_b")
 
 
+def designated_assessor(world):
+    """A civil servant of the head's department whom the head designated to enter the department's
+    assessed scores (考核主体的评分人). On the pages every civil servant opens it is expected like one;
+    elsewhere a table row names "assessor" where it is allowed."""
+    from appraisal.tests.factories import person_user
+    from indicators.assessing import designate
+
+    user = person_user(world.colleague, "assessor")
+    designate(user=world.users["head"], department=world.department, person=world.colleague)
+    return user
+
+
+def matrix_users(world) -> dict:
+    return {**world.users, "office_b": second_office(), "assessor": designated_assessor(world)}
+
+
 def leak_markers(world) -> list[str]:
     """Names only the first organisation's pages would show."""
     return [world.organisation.name, world.department.name, world.other_department.name, world.staff.name,
@@ -87,6 +104,11 @@ def walk(client, users: dict, targets: list[Target], *, markers: list[str], arou
     """GET every target as every role; return the failures (an empty list is a pass)."""
     failures = []
     for item in targets:
+        # pages every civil servant opens (staff and outsider alike) are open to the assessor too
+        if {"staff", "outsider"} <= item.allowed and "assessor" not in item.redirected:
+            item = Target(item.name, item.url, item.allowed | {"assessor"}, item.redirected)
+        if {"staff", "outsider"} <= item.redirected:
+            item = Target(item.name, item.url, item.allowed - {"assessor"}, item.redirected | {"assessor"})
         for role in ROLES:
             client.logout()
             if role != "anonymous":

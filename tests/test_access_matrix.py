@@ -3,7 +3,7 @@ and the admin's own table — the system administrator alone, organisations only
 import pytest
 from django.urls import reverse
 
-from tests.access_matrix import EVERYONE, OWNERS, all_patterns, leak_markers, names_of, second_office, target, walk
+from tests.access_matrix import EVERYONE, OWNERS, all_patterns, leak_markers, matrix_users, names_of, target, walk
 
 
 def test_every_namespace_has_a_matrix_table():
@@ -37,7 +37,7 @@ def test_every_admin_url_for_every_role(client, world):
         target("admin:password_change_done", reverse("admin:password_change_done"), (), {"sysadmin"}),
     ]
     assert {t.name for t in table} == names_of("admin") - ADMIN_UNNAMED, "add the new admin URL to the table"
-    users = {**world.users, "office_b": second_office()}
+    users = matrix_users(world)
     failures = walk(client, users, table, markers=leak_markers(world))
     assert failures == [], "\n".join(failures)
 

@@ -282,3 +282,13 @@ def test_score_entry_reasons_are_audited(client, world, year):
     client.post(url, {f"s{leaf.pk}": "9", f"a{leaf.pk}": "", "action": "save", "reason": "复核更正"})
     event = AuditEvent.objects.filter(action="indicator_score.set").latest("id")
     assert event.old_value["score"] == "8" and event.new_value["score"] == "9" and event.reason == "复核更正"
+
+
+@pytest.mark.django_db
+def test_the_owner_is_emailed_where_an_address_is_known(world, mailoutbox, django_capture_on_commit_callbacks):
+    world.staff.email = "wang@example.gov.cn"
+    world.staff.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        accounts.password_reset_request(user=world.users["sysadmin"], account=world.users["staff"], reason="忘记密码")
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["wang@example.gov.cn"]
+    assert "重置" in mailoutbox[0].body
