@@ -325,6 +325,21 @@ def unapproved_leaves(period: Period) -> int:
     return leaves.exclude(pk__in=approved).count()
 
 
+def unapproved_items(period: Period) -> list[str]:
+    """Scores entered but not approved, by assessing unit: one line per unit for the checklist before
+    publicity ("未审定的得分按未评分计"). Months and halves: leaf scores; the year: common scores."""
+    rows = (_reviewed(period).exclude(status=ScoreStatus.APPROVED)
+            .values_list("indicator__assessor_department__name", "status").annotate(n=Count("pk"))
+            .order_by("indicator__assessor_department__sort_order", "status"))
+    by_unit: dict[str, dict[str, int]] = {}
+    for unit, status, n in rows:
+        by_unit.setdefault(unit or str(_("考核办")), {})[status] = n
+    return [_("%(unit)s：%(n)d 项得分未审定（%(detail)s）") % {
+        "unit": unit, "n": sum(counts.values()),
+        "detail": "、".join(f"{ScoreStatus(status).label} {n}" for status, n in counts.items())}
+        for unit, counts in by_unit.items()]
+
+
 # --------------------------------------------------------------------------- designated assessors
 
 def designation_candidates(department: Department):

@@ -238,3 +238,31 @@ def test_grid_save_is_set_based_whatever_its_size(world, year, plan):
     # changing every cell again (an update of 600 stored scores) costs no more
     changed = {pk: assessing.CellInput(actual="1", score="5", comment="复核") for pk in large}
     assert _save_counting(large_user, period, changed)[1] <= small_statements + 1
+
+
+def test_unapproved_scores_are_listed_by_assessing_unit(world, year, assessed):
+    staff, period = world.users["staff"], month(year)
+    assessing.scores_save(user=staff, period=period, cells={assessed["B10"].pk: assessing.CellInput(actual="95"),
+                                                            assessed["B11"].pk: assessing.CellInput(score="8")})
+    unit = next(u for u in assessing.units_for(staff, year) if u.department == world.department)
+    assessing.scores_submit(user=staff, period=period, unit=unit)
+    assessing.scores_save(user=world.users["office"], period=period,
+                          cells={assessed["B12"].pk: assessing.CellInput(score="6")})
+    assert assessing.unapproved_items(period) == ["办公室：2 项得分未审定（待审核 2）"]
+
+
+def test_head_designates_and_revokes_on_the_grid_page(client, world, year, assessed):
+    client.force_login(world.users["head"])
+    page = client.get(f"/indicators/{year.pk}/scores/?unit={world.department.pk}").content.decode()
+    assert "办公室的评分人" in page and "王科员" in page and "赵科员" in page  # designated / candidate
+    response = client.post(f"/indicators/{year.pk}/assessors/{world.department.pk}/add/",
+                           {"person": world.colleague.pk})
+    assert response.status_code == 302
+    assert AssessorDesignation.objects.filter(department=world.department, user=world.users["colleague"]).exists()
+    designation = AssessorDesignation.objects.get(user=world.users["staff"])
+    client.post(f"/indicators/{year.pk}/assessors/{designation.pk}/revoke/")
+    assert not AssessorDesignation.objects.filter(pk=designation.pk).exists()
+    assert AuditEvent.objects.filter(action="assessor.revoke").count() == 1
+    client.force_login(world.users["staff"])  # no longer designated, and never a head
+    assert client.post(f"/indicators/{year.pk}/assessors/{world.department.pk}/add/",
+                       {"person": world.staff.pk}).status_code == 403
