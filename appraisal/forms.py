@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,7 @@ from appraisal.scheme import (
     validate_scheme,
 )
 
+from .fields import FiniteDecimalField
 from .models import Department, Organisation, PeriodState, Person, Role
 from .zipguard import zip_problem
 
@@ -75,7 +77,7 @@ class SchemeForm(forms.Form):
                  **kwargs):
         super().__init__(*args, **kwargs)
         for key in SCHEME_DEFAULTS:
-            self.fields[key] = forms.DecimalField(
+            self.fields[key] = FiniteDecimalField(
                 label=f"{SCHEME_KEY_LABELS.get(key, key)}", help_text=key, max_digits=12, decimal_places=4,
                 initial=initial_values.get(key, SCHEME_DEFAULTS[key]),
             )
@@ -203,3 +205,15 @@ class EvidenceUploadForm(forms.Form):
         if upload.size > 20 * 1024 * 1024:
             raise forms.ValidationError(_("文件不能超过 20 MB。"))
         return upload
+
+
+class LoginForm(AuthenticationForm):
+    """The login form, refusing a username longer than an account can have before anything else
+    (django-axes would otherwise try to store it in its 255-character column: a 500)."""
+
+    def clean_username(self):
+        username = self.cleaned_data.get("username") or ""
+        limit = get_user_model()._meta.get_field(get_user_model().USERNAME_FIELD).max_length
+        if len(username) > limit or "\x00" in username:
+            raise forms.ValidationError(_("请输入正确的用户名和密码。"), code="invalid_login")
+        return username

@@ -10,14 +10,16 @@ delete and the audit rows in bulk, in one transaction.
 """
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisal import access, audit
 from appraisal.errors import PermissionDeniedError, StateError, ValidationFailed
+from appraisal.fields import parse_decimal
 from appraisal.models import AssessmentYear, Period, PeriodKind, Person, Position
 
 from . import plan_rules
@@ -89,9 +91,9 @@ def common_scores_save(*, user, year: AssessmentYear, cells: dict[tuple[int, int
                 continue
             text = (text or "").strip()
             try:
-                value = Decimal(text) if text else None
-            except InvalidOperation:
-                errors.append((key, _("须为数字")))
+                value = parse_decimal(text)
+            except ValidationError as error:
+                errors.append((key, error.messages[0]))
                 continue
             if value is not None and person.position == Position.LEADER:
                 errors.append((key, _("局领导不参加部门考核，不录入共同类得分。")))

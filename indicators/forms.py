@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from appraisal.fields import FiniteDecimalField, formfield
 from appraisal.models import Department, Person
 
 from .models import Indicator
@@ -35,6 +36,7 @@ class IndicatorForm(forms.ModelForm):
         fields = ["code", "name", "parent", "category", "department", "full_score", "bonus_cap", "cycle", "kind",
                   "importance", "content", "target", "basis", "data_source", "scoring_standard",
                   "assessor_department", "standard_key", "shared", "sort_order"]
+        formfield_callback = formfield
         widgets = {name: forms.Textarea(attrs={"rows": 2})
                    for name in ("content", "target", "basis", "scoring_standard")}
 
@@ -116,7 +118,7 @@ class WeightsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.people = list(people)
         for person in self.people:
-            self.fields[f"w{person.pk}"] = forms.DecimalField(
+            self.fields[f"w{person.pk}"] = FiniteDecimalField(
                 label=f"{person.name}（{person.staff_id}）", required=False, min_value=Decimal("0"),
                 max_value=Decimal("100"), max_digits=7, decimal_places=4,
                 initial=current.get(person.pk), widget=forms.NumberInput(attrs={"step": "0.01"}))

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.i18n import set_language as django_set_language
 
 from .. import access, audit
+from ..forms import LoginForm
 from ..models import AccountFlag
 
 MUST_CHANGE_KEY = "must_change_password"
@@ -20,6 +21,7 @@ class LoginView(auth_views.LoginView):
     access_rule = access.PUBLIC
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+    authentication_form = LoginForm
 
 
 class LogoutView(auth_views.LogoutView):
