@@ -12,6 +12,7 @@ from . import access, audit
 from .errors import PermissionDeniedError
 from .models import Organisation
 from .resources import RESOURCES
+from .xlsx import datasets_workbook, formula_errors
 
 REQUIRED_COLUMNS = {"departments": ["部门编码", "部门名称", "部门分组"], "people": ["工号", "姓名", "职务类型"]}
 KEY_COLUMN = {"departments": "部门编码", "people": "工号"}
@@ -44,7 +45,7 @@ def _load(content: bytes, kind: str, report: ImportReport) -> tuple[tablib.Datas
         report.errors.append(_("第 1 行（表头）缺少必需列：%(cols)s") % {"cols": "、".join(missing)})
         return None, []
     # Empty rows are skipped; duplicate keys are an error, reported with both rows.
-    kept = tablib.Dataset(headers=headers)
+    kept = tablib.Dataset(headers=headers, title=dataset.title)
     seen: dict[str, int] = {}
     kept_rows: list[int] = []
     key_index = headers.index(KEY_COLUMN[kind])
@@ -71,6 +72,8 @@ def roster_import(*, user, organisation: Organisation, kind: str, content: bytes
         return report
     resource = RESOURCES[kind](organisation)
     column_of = {name: f.column_name for name, f in resource.fields.items()}
+    report.errors += formula_errors(dataset.title or TITLES[kind], dataset.headers, zip(excel_rows, dataset),
+                                    columns=set(column_of.values()))
     with transaction.atomic():
         result = resource.import_data(dataset, dry_run=True, raise_errors=False, use_transactions=True,
                                       rollback_on_validation_errors=True)
@@ -109,4 +112,4 @@ def roster_export(*, user, organisation: Organisation, kind: str) -> bytes:
     with transaction.atomic():
         audit.record(f"{kind}.export", actor=user, organisation_id=organisation.pk, object_type=f"appraisal.{kind}",
                      object_repr=f"{organisation.name} {TITLES[kind]}", new={"rows": len(dataset)})
-    return dataset.export("xlsx")
+    return datasets_workbook([dataset])

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from appraisal import access
 from appraisal.errors import ApplicationError, PermissionDeniedError
 from appraisal.models import AssessmentYear, Period, PeriodKind
+from appraisal.xlsx import formula_errors
 
 from . import assessing, entry_rules, services
 from .models import Indicator
@@ -35,7 +36,8 @@ class ActualsReport:
     written: bool = False
 
 
-def _read_rows(content: bytes, filename: str) -> list[list[str]]:
+def _read_rows(content: bytes, filename: str) -> tuple[str, list[list]]:
+    """The sheet's name and its rows as typed in the file (CSV: text; Excel: numbers stay numbers)."""
     if filename.lower().endswith(".csv"):
         for encoding in ("utf-8-sig", "gb18030"):
             try:
@@ -45,20 +47,18 @@ def _read_rows(content: bytes, filename: str) -> list[list[str]]:
                 continue
         else:
             raise ApplicationError(_("CSV 文件编码无法识别，请使用 UTF-8 或 GB18030。"))
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+        return filename, [list(row) for row in csv.reader(io.StringIO(text))]
     try:
         sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
     except Exception:  # noqa: BLE001 — every unreadable upload is the same user error
         raise ApplicationError(_("无法读取该文件，请上传 .xlsx 或 .csv 文件。")) from None
-    rows = []
-    for values in sheet.iter_rows(values_only=True):
-        cells = []
-        for value in values:
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
-            cells.append("" if value is None else str(value).strip())
-        rows.append(cells)
-    return rows
+    return sheet.title, [list(values) for values in sheet.iter_rows(values_only=True)]
+
+
+def _cell_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
 
 
 def _period_key(text: str, cycle: str) -> tuple[str, int] | None:
@@ -79,10 +79,11 @@ def actuals_import(*, user, assessment_year: AssessmentYear, content: bytes, fil
         raise PermissionDeniedError(_("您没有执行此操作的权限。"))
     report = ActualsReport()
     try:
-        rows = _read_rows(content, filename)
+        sheet, raw_rows = _read_rows(content, filename)
     except ApplicationError as error:
         report.errors.append(error.message)
         return report
+    rows = [[_cell_text(value) for value in values] for values in raw_rows]
     if not rows:
         report.errors.append(_("文件为空。"))
         return report
@@ -92,6 +93,7 @@ def actuals_import(*, user, assessment_year: AssessmentYear, content: bytes, fil
         report.errors.append(_("第 1 行（表头）缺少必需列：%(cols)s") % {"cols": "、".join(missing)})
         return report
     index = {c: header.index(c) for c in COLUMNS}
+    report.errors += formula_errors(sheet, header, enumerate(raw_rows[1:], start=2), columns=COLUMNS)
     parent_ids = set(Indicator.objects.filter(assessment_year=assessment_year, parent__isnull=False)
                      .values_list("parent_id", flat=True))
     leaves = Indicator.objects.filter(assessment_year=assessment_year, category__in=["管理类", "业务类"])

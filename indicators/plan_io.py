@@ -15,6 +15,7 @@ from import_export import fields, resources
 from appraisal import access, audit
 from appraisal.errors import PermissionDeniedError
 from appraisal.models import AssessmentYear, Department, Person
+from appraisal.xlsx import datasets_workbook, formula_errors
 
 from . import plan_rules, services
 from .shared import parse_stage_targets, render_stage_targets, shared_problems
@@ -96,7 +97,7 @@ def plan_export(*, user, assessment_year: AssessmentYear) -> bytes:
         audit.record("plan.export", actor=user, obj=assessment_year, new={"indicators": len(plan),
                                                                           "weights": len(weights)},
                      organisation_id=assessment_year.organisation_id)
-    return tablib.Databook([plan, weights]).export("xlsx")
+    return datasets_workbook([plan, weights])
 
 
 @dataclass
@@ -152,6 +153,7 @@ def plan_import(*, user, assessment_year: AssessmentYear, content: bytes, dry_ru
         report.errors.append(_("指标 / 第1行：缺少必需列 %(cols)s") % {"cols": "、".join(missing)})
         return report
     errors = report.errors
+    errors += formula_errors("指标", headers, enumerate(plan_sheet, start=2), columns=PLAN_COLUMNS)
     imported: list[tuple[int, plan_rules.PlanNode, dict]] = []
     for row_number, row in enumerate(plan_sheet.dict, start=2):
         cells = {h: row.get(h) for h in headers if h in PLAN_COLUMNS}
@@ -246,6 +248,7 @@ def _read_weights(book, errors) -> list[tuple[int, str, str, Decimal | None]]:
     if missing:
         errors.append(_("责任比重 / 第1行：缺少必需列 %(cols)s") % {"cols": "、".join(missing)})
         return []
+    errors += formula_errors("责任比重", headers, enumerate(sheet, start=2), columns=WEIGHT_COLUMNS)
     rows = []
     for row_number, row in enumerate(sheet.dict, start=2):
         if all(_cell_text(row.get(c)) == "" for c in WEIGHT_COLUMNS):

@@ -15,6 +15,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from appraisal.models import AssessmentYear, Department, PeriodKind
+from appraisal.xlsx import append_row
 from indicators.models import Indicator, IndicatorScore, Kind, ScoreStatus
 from scoring.rules import round_half_up
 
@@ -146,13 +147,6 @@ def analyse(assessment_year: AssessmentYear, shown: Published, *, span_key: str 
     return Analysis(span, available, result, department_id)
 
 
-def _safe(value):
-    """Text that a spreadsheet would take for a formula is written as text (formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def workbook(assessment_year: AssessmentYear, analysis: Analysis) -> bytes:
     """The analysis as an Excel workbook: a summary sheet and one line per department and indicator."""
     from openpyxl import Workbook
@@ -165,16 +159,16 @@ def workbook(assessment_year: AssessmentYear, analysis: Analysis) -> bytes:
                                                              "span": analysis.span.label if analysis.span else ""}])
     summary.append([_("共享指标"), _("指标类别"), _("部门数"), _("最高"), _("最低"), _("平均"), _("前三名"), _("后三名")])
     for item in analysis.indicators:
-        summary.append([_safe(item.name), item.category, item.spread.count, item.spread.highest, item.spread.lowest,
-                        item.spread.mean, _safe("、".join(r.department.name for r in item.top)),
-                        _safe("、".join(r.department.name for r in item.bottom))])
+        append_row(summary, [item.name, item.category, item.spread.count, item.spread.highest,
+                             item.spread.lowest, item.spread.mean, "、".join(r.department.name for r in item.top),
+                             "、".join(r.department.name for r in item.bottom)])
     detail = book.create_sheet(_("部门得分率"))
     detail.append([_("共享指标"), _("部门编码"), _("部门"), _("得分率（%）"), _("排名"), _("与平均差"), _("位次")])
     for item in analysis.indicators:
         for row in item.rows:
             mark = _("前三") if row.top else (_("后三") if row.bottom else "")
-            detail.append([_safe(item.name), _safe(row.department.code), _safe(row.department.name), row.rate,
-                           row.rank, row.vs_mean, mark])
+            append_row(detail, [item.name, row.department.code, row.department.name, row.rate, row.rank,
+                                row.vs_mean, mark])
     for sheet in (summary, detail):
         for cell in sheet[2 if sheet is summary else 1]:
             cell.font = Font(bold=True)

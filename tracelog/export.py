@@ -6,6 +6,8 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from appraisal.xlsx import append_row
+
 from . import selectors
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -29,7 +31,7 @@ def _sheet(workbook, title: str, leading: list[str], rows, year: int, month_numb
         periods = [(f"{month}月", row.months[month]) for month in month_numbers if month in row.months]
         periods.append(("累计", row.total))
         for label, count in periods:
-            sheet.append([*values, year, label, count.due, count.filed, count.on_time, count.late, count.missing,
+            append_row(sheet, [*values, year, label, count.due, count.filed, count.on_time, count.late, count.missing,
                           _percent(selectors.rate(count.filed, count.due)),
                           _percent(selectors.rate(count.on_time, count.due))])
     for line in sheet.iter_rows(min_row=2, min_col=len(headers) - 1, max_col=len(headers)):

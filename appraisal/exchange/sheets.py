@@ -12,6 +12,8 @@ from typing import Container, Iterable, Sequence
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from appraisal.xlsx import FORMULA_SUSPECTS, safe_value
+
 EXCEL_MAX_ROWS = 1_048_576  # rows of one worksheet, the header row included
 _BOLD = Font(bold=True)
 
@@ -67,16 +69,16 @@ class ContinuedSheet:
             self._start()
         self._left -= 1
         self.rows += 1
+        row = list(values)
+        for index, value in enumerate(row):  # formula injection: user text is written as text
+            if value.__class__ is str and value[:1] in FORMULA_SUSPECTS:
+                row[index] = safe_value(self._worksheet, value)
         if self.formats:
-            cells = self._cells
-            row = list(values)
-            for index, cell in enumerate(cells):
+            for index, cell in enumerate(self._cells):
                 if cell is not None and row[index] is not None:
                     cell.value = row[index]
                     row[index] = cell
-            self._worksheet.append(row)
-        else:
-            self._worksheet.append(values)
+        self._worksheet.append(row)
 
     def extend(self, rows: Iterable[Sequence]) -> None:
         for values in rows:

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from operator import itemgetter
 from typing import Any, Iterator
 
+from appraisal.xlsx import FORMULA_SUSPECTS, formula_problem
 from scoring.yeardata import DepartmentData, PersonData
 
 # Excel holds 1,048,576 rows (2**20): a position packs (part, row) into one int.
@@ -309,7 +310,17 @@ class Context:
                     continue
                 self.row = number
                 self.pos = base | number
+                for value in values:  # formula injection: text that Excel would run is refused
+                    if value.__class__ is str and value[:1] in FORMULA_SUSPECTS:
+                        self._formula_cells(spec, values)
+                        break
                 yield values
+
+    def _formula_cells(self, spec: SheetSpec, values: tuple) -> None:
+        for (header, _required), value in zip(spec.columns, values):
+            problem = formula_problem(value)
+            if problem:
+                self.error(header, problem)
 
     # -- typed cells (of the current row) -----------------------------------------------------------
 
