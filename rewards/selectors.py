@@ -15,7 +15,7 @@ from django.db.models import Count
 
 from appraisal.models import AssessmentYear, Department, PeriodKind, Person
 from rewards import publication
-from scoring.ballot_selectors import MIN_AGGREGATE_RATERS
+from scoring.ballot_selectors import MIN_AGGREGATE_RATERS, peer_floor, year_scheme
 from scoring.models import (
     AnnualResult, DepartmentAnnualResult, DepartmentHalfResult, MonthlyResult, PeerRating, PersonHalfResult,
     RewardResult, ScoringJob,
@@ -148,6 +148,7 @@ class PersonResults:
     rewards: list[RewardResult]
     chart: Chart | None
     department_size: int | None = None
+    peer_floor: int = MIN_AGGREGATE_RATERS
 
     @property
     def empty(self) -> bool:
@@ -158,12 +159,15 @@ def person_results(assessment_year: AssessmentYear, person: Person, *, all_perio
     seen = visibility(assessment_year, all_periods=all_periods)
     months = list(MonthlyResult.objects.filter(assessment_year=assessment_year, person=person,
                                                month__in=sorted(seen.months)).order_by("month"))
-    # P is an aggregate of colleagues' grades: shown only with enough raters (SECURITY.md item 12)
+    # P is an aggregate of colleagues' grades: shown only with as many raters as the year's floor
+    # (SECURITY.md item 12). The pipeline already leaves P undefined below it; this holds for stored
+    # figures whose ratings changed since.
+    floor = peer_floor(year_scheme(assessment_year))
     raters = dict(PeerRating.objects.filter(period__assessment_year=assessment_year, period__kind=PeriodKind.MONTH,
                                             ratee=person).values_list("period__number").annotate(n=Count("id")))
     month_rows = []
     for r in months:
-        withheld = r.peer_score is not None and raters.get(r.month, 0) < MIN_AGGREGATE_RATERS
+        withheld = r.peer_score is not None and raters.get(r.month, 0) < floor
         month_rows.append(MonthRow(r.month, r.responsibility_rate, r.workload_coefficient,
                                    None if withheld else r.peer_score, withheld, r.monthly_score, r.monthly_grade))
     halves = {name: HalfRow(name) for name in HALVES if name in seen.halves}
@@ -193,7 +197,7 @@ def person_results(assessment_year: AssessmentYear, person: Person, *, all_perio
                                                department_id=annual.department_id).count()
     return PersonResults(seen, month_rows, half_rows, annual, rewards or [],
                          trend_chart({r.month: r.monthly_score for r in months if r.monthly_score is not None}),
-                         size)
+                         size, floor)
 
 
 # ---------------------------------------------------------------- a department's people (本部门成绩)

@@ -71,7 +71,8 @@ def _person_page(request, target, *, mine: bool):
         results = selectors.person_results(year, target, all_periods=_sees_everything(request, year))
     return _page(request, "rewards/person.html", {
         "person": target, "mine": mine, "years": years, "year": year, "results": results,
-        "months": selectors.MONTHS, "min_raters": selectors.MIN_AGGREGATE_RATERS,
+        "months": selectors.MONTHS,
+        "min_raters": results.peer_floor if results is not None else selectors.MIN_AGGREGATE_RATERS,
         "can_read_department": target.department_id is not None
         and access.can(request.user, "department.results", target.department)})
 

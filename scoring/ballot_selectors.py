@@ -1,7 +1,8 @@
 """Reads of the ballots. Anonymity (SECURITY.md items 11–12) lives here: apart from the rater's own
 ballot, ratings leave this module only as aggregates (how many raters, the distribution, the
-mean), and only when at least ``MIN_AGGREGATE_RATERS`` raters took part. No selector returns a
-rater next to a grade.
+mean), and only when at least as many raters took part as the year's anonymity floor
+(``peer.min_raters`` for the democratic evaluation, ``satisfaction.min_raters`` for the 360°, both
+3 by default; DOMAIN.md §4.2, §5). No selector returns a rater next to a grade.
 
 Aggregates of a month are shown once its evaluation is over (the month has left "open"): while
 ballots still come in, watching a count go from 3 to 4 would tell who gave which grade.
@@ -16,6 +17,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from appraisal.models import Department, Period, PeriodKind, PeriodState, Person
+from appraisal.scheme import SCHEME_DEFAULTS, merge_scheme
 
 from . import rules
 from .ballots import DEFAULT_WORKLOAD_GRADE, INTERNAL_GROUPS, WORKLOAD_STATES, rated_members
@@ -24,11 +26,33 @@ from .models import (
     SatisfactionRating, WorkloadGrade,
 )
 
-MIN_AGGREGATE_RATERS = 3
+# The default of both floors; pages use the floors of the year's scheme (peer_floor, satisfaction_floor).
+MIN_AGGREGATE_RATERS = int(SCHEME_DEFAULTS["peer.min_raters"])
 
 
 def _scheme(period: Period) -> dict[str, Decimal]:
-    return period.assessment_year.scheme.as_decimals()
+    return year_scheme(period.assessment_year)
+
+
+def year_scheme(assessment_year) -> dict[str, Decimal]:
+    """The year's scheme with every key (the defaults where the year has no scheme row)."""
+    scheme = getattr(assessment_year, "scheme", None) if assessment_year is not None else None
+    return scheme.as_decimals() if scheme is not None else merge_scheme()
+
+
+def peer_floor(scheme: dict[str, Decimal]) -> int:
+    """Fewest ratings a democratic-evaluation aggregate (P, a distribution) may rest on."""
+    return int(scheme["peer.min_raters"])
+
+
+def satisfaction_floor(scheme: dict[str, Decimal]) -> int:
+    """Fewest ratings (over all groups) a 360° aggregate (S) may rest on."""
+    return int(scheme["satisfaction.min_raters"])
+
+
+def peer_floor_of(periods: list[Period]) -> int:
+    """The peer floor of the year the periods belong to (the default when there is none)."""
+    return peer_floor(_scheme(periods[0])) if periods else MIN_AGGREGATE_RATERS
 
 
 # ---------------------------------------------------------------- months
@@ -105,7 +129,7 @@ def peer_ballot(rater: Person, period: Period) -> PeerBallot:
 class PeerAggregate:
     """What anyone but the rater may learn of a person's ratings in a month."""
 
-    shown: bool  # at least MIN_AGGREGATE_RATERS raters and the month's evaluation is over
+    shown: bool  # at least the floor's number of raters and the month's evaluation is over
     in_progress: bool = False
     raters: int | None = None
     distribution: list[tuple[str, int]] = field(default_factory=list)
@@ -115,7 +139,7 @@ class PeerAggregate:
 def _aggregate(grades: list[str], period: Period, scheme: dict[str, Decimal]) -> PeerAggregate:
     if period.state == PeriodState.OPEN:
         return PeerAggregate(shown=False, in_progress=True)
-    if len(grades) < MIN_AGGREGATE_RATERS:
+    if len(grades) < peer_floor(scheme):
         return PeerAggregate(shown=False)
     counts = Counter(grades)
     points = [scheme[f"peer.points.{grade}"] for grade in grades]
@@ -240,7 +264,7 @@ def satisfaction_results(evaluation: SatisfactionEvaluation) -> list[DepartmentS
     for department in departments:
         by_group = ratings.get(department.pk, {})
         count = sum(len(points) for points in by_group.values())
-        if count < MIN_AGGREGATE_RATERS:
+        if count < satisfaction_floor(scheme):
             results.append(DepartmentSatisfaction(department, None, None, False))
         else:
             score = rules.satisfaction_score(by_group, weights, int(scheme["satisfaction.min_raters"]))

@@ -141,7 +141,8 @@ def peer_ballot(request):
     history = selectors.received_aggregates(person, _until_today(selectors.year_months(person.organisation_id)))
     return _page(request, "scoring/peer_ballot.html", {
         "person": person, "months": months, "period": period, "ballot": ballot, "rows": rows,
-        "grades": PEER_GRADES, "history": list(reversed(history)), "min_raters": selectors.MIN_AGGREGATE_RATERS},
+        "grades": PEER_GRADES, "history": list(reversed(history)),
+        "min_raters": selectors.peer_floor_of([period] if period else months)},
         tab="peer")
 
 
@@ -161,7 +162,8 @@ def peer_results(request):
         participation = selectors.department_participation(department, period)
     return _page(request, "scoring/peer_results.html", {
         "departments": departments, "department": department, "months": months, "period": period, "rows": rows,
-        "participation": participation, "grades": PEER_GRADES, "min_raters": selectors.MIN_AGGREGATE_RATERS},
+        "participation": participation, "grades": PEER_GRADES,
+        "min_raters": selectors.peer_floor_of([period] if period else months)},
         tab="results")
 
 
@@ -290,6 +292,7 @@ def _detail(request, evaluation, *, raters_form=None, links_form=None, created_l
         "links_form": links_form or LinksForm(prefix="links"),
         "created_links": created_links, "now": timezone.now(),
         "running": not evaluation.closed and evaluation.closes_at > timezone.now(),
+        "min_raters": selectors.satisfaction_floor(selectors.year_scheme(evaluation.period.assessment_year)),
     }, tab="satisfaction", status=status)
 
 
