@@ -40,3 +40,33 @@ def test_no_code_build_or_ci_file_reaches_outside_the_repository():
         offenders += [f"{path.relative_to(ROOT)}:{n}" for n, line in enumerate(text.splitlines(), 1)
                       if OUTSIDE.search(line)]
     assert offenders == []
+
+
+def test_readme_and_docs_point_inside_the_repository():
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), SCENARIO_DIR / "README.md"]:
+        text = path.read_text(encoding="utf-8")
+        assert not OUTSIDE.search(text), path
+        for target in re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", text):
+            if "://" not in target:
+                assert (path.parent / target).exists(), f"{path.relative_to(ROOT)} → {target}"
+
+
+def documented_scheme_keys() -> set[str]:
+    """Keys written in docs/workbook.md, shorthand expanded: `a.b.X` / `Y` / `Z` → a.b.X, a.b.Y, a.b.Z."""
+    keys = set()
+    for line in (ROOT / "docs" / "workbook.md").read_text(encoding="utf-8").splitlines():
+        prefix = None
+        for token in re.findall(r"`([^`]+)`", line):
+            if "." in token:
+                keys.add(token)
+                prefix = token.rsplit(".", 1)[0]
+            elif prefix:
+                keys.add(f"{prefix}.{token}")
+    return keys
+
+
+def test_every_scheme_key_is_documented_with_its_default_and_range():
+    from appraisal.scheme import SCHEME_DEFAULTS
+
+    missing = sorted(set(SCHEME_DEFAULTS) - documented_scheme_keys())
+    assert missing == [], f"docs/workbook.md 的“方案参数”一节缺少这些参数（默认值与合法范围）：{missing}"

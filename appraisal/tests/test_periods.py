@@ -113,6 +113,25 @@ def test_scheme_form_refuses_invalid_values_in_chinese(client, world, year):
 
 
 @pytest.mark.django_db
+def test_scheme_form_shows_the_floors_and_the_leadership_keys_in_chinese(client, world, year):
+    client.force_login(world.users["office"])
+    text = client.get(f"/years/{year.pk}/scheme/").content.decode()
+    for heading in ("民主测评", "360度满意度测评", "领导班子考核"):
+        assert f"<legend>{heading}</legend>" in text
+    assert "民主测评：计分所需最少评价人数（匿名下限）" in text and "班子测评权重：自评" in text
+    page = client.get(f"/years/{year.pk}/scheme/")
+    data = {key: str(field.initial) for key, field in page.context["form"].fields.items() if key != "reason"}
+    data.update({"peer.min_raters": "0", "leadership.group.自评": "0.2", "leadership.team_grade.较好": "95"})
+    text = client.post(f"/years/{year.pk}/scheme/", data).content.decode()
+    assert "大于等于1的整数" in text and "班子测评四类评价主体权重之和应为1" in text
+    assert "不能高于“leadership.team_grade.好”的值90" in text
+    data.update({"peer.min_raters": "5", "leadership.group.自评": "0.1", "leadership.team_grade.较好": "80"})
+    assert "考核方案已保存" in client.post(f"/years/{year.pk}/scheme/", data, follow=True).content.decode()
+    year.scheme.refresh_from_db()
+    assert year.scheme.as_decimals()["peer.min_raters"] == Decimal("5")
+
+
+@pytest.mark.django_db
 def test_moving_to_publicity_queues_the_pipeline(world, year, django_capture_on_commit_callbacks):
     from scoring.models import ScoringJob
 
