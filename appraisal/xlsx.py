@@ -8,7 +8,7 @@ kept exactly. Every importer asks ``formula_problem`` about each text cell and r
 Chinese message naming sheet, row and column.
 
 Numbers stay numbers: only ``str`` values are looked at, so a negative number typed as a number is
-written and read as a number. Works with normal and write-only worksheets. Pure (openpyxl only).
+written and read as a number. Works with normal and write-only worksheets. No models: openpyxl and gettext.
 """
 from __future__ import annotations
 
