@@ -208,6 +208,15 @@ def _assesses_for(actor: Actor, department) -> bool:
     return _office_of(actor, department) or getattr(department, "pk", department) in actor.assessing_department_ids
 
 
+def _reads_objection(actor: Actor, objection) -> bool:
+    """An objection (异议): the person who filed it, the head of the person's department, the office."""
+    if objection is None:
+        return actor.has(STAFF, HEAD, Role.OFFICE)
+    person = objection.person
+    return (person.pk == actor.person_id or _office_of(actor, person)
+            or (person.department_id is not None and person.department_id in actor.headed_department_ids))
+
+
 # rule name -> predicate(actor, obj). Administrators' roles grant none of the appraisal rules.
 RULES: dict[str, Callable[[Actor, object], bool]] = {
     "authenticated": lambda a, o: a.user_id is not None,
@@ -242,6 +251,7 @@ RULES: dict[str, Callable[[Actor, object], bool]] = {
     "warning.answer": lambda a, o: a.has(HEAD) if o is None else _head_of(a, o.department_id),
     # who works on warnings (the navigation entry): the office and heads; leaders read them from the dashboard
     "warning.work": lambda a, o: _office_of(a, o) or _head_of(a, None),
+    "objection.read": _reads_objection,
     "accounts.manage": lambda a, o: a.has(Role.SYSADMIN),
     "roles.manage": lambda a, o: a.has(Role.SECADMIN),
     "audit.read": lambda a, o: a.has(Role.AUDITOR),

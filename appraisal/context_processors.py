@@ -19,6 +19,7 @@ NAVIGATION = [
     (_("成绩"), _("考核结果"), "results:overview", "office.or_leader", "trophy"),
     (_("成绩"), _("绩效之窗"), "results:window", "results.window", "window-stack"),
     (_("成绩"), _("预考核预警"), "results:warnings", "warning.work", "exclamation-triangle"),
+    (_("成绩"), _("异议"), "periods:objection_list", "objection.read", "chat-left-dots"),
     (_("考核办"), _("考核年度与周期"), "year_list", "office.or_leader", "calendar3"),
     (_("考核办"), _("指标体系"), "indicators:home", "office.or_leader", "diagram-2"),
     (_("考核办"), _("运行状态"), "scoring:health", "system.health", "activity"),

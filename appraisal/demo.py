@@ -162,7 +162,13 @@ def _open_demo_year(organisation: Organisation, year: int) -> AssessmentYear:
             state = PeriodState.PUBLICITY
         else:
             state = PeriodState.OPEN
-        periods.append(Period(assessment_year=assessment_year, kind=PeriodKind.MONTH, number=month, state=state))
+        period = Period(assessment_year=assessment_year, kind=PeriodKind.MONTH, number=month, state=state)
+        if state == PeriodState.PUBLICITY:  # entered publicity today: the window on the official calendar
+            from .workdays import publicity_end
+
+            period.publicity_started_on = today
+            period.publicity_ends_on = publicity_end(today, int(SCHEME_DEFAULTS["period.publicity_days"]))
+        periods.append(period)
     first_half_done = current_month > 7
     periods.append(Period(assessment_year=assessment_year, kind=PeriodKind.HALF, number=1,
                           state=PeriodState.LOCKED if first_half_done else PeriodState.OPEN))

@@ -115,6 +115,7 @@ class PeriodTransitionForm(forms.Form):
     to_state = forms.ChoiceField(label=_("变更为"), choices=PeriodState.choices)
     reason = forms.CharField(label=_("原因"), required=False, max_length=500,
                              widget=forms.TextInput(attrs={"placeholder": _("退回或重新开放时必填")}))
+    override = forms.BooleanField(label=_("检查清单未满足，仍强制执行（须填写原因）"), required=False)
 
 
 class RoleAssignForm(forms.Form):

@@ -159,6 +159,15 @@ class Period(models.Model):
     number = models.PositiveSmallIntegerField(_("序号"), help_text=_("月份 1–12，半年 1–2，年度 1"))
     state = models.CharField(_("状态"), max_length=10, choices=PeriodState.choices, default=PeriodState.OPEN)
     state_changed_at = models.DateTimeField(_("状态变更时间"), null=True, blank=True)
+    # The publicity window (DOMAIN.md §8): the day the period entered publicity and the last
+    # working day of the window on the official calendar (appraisal.workdays).
+    publicity_started_on = models.DateField(_("公示开始日期"), null=True, blank=True)
+    publicity_ends_on = models.DateField(_("公示截止日期"), null=True, blank=True)
+    # Set when the pipeline first wrote the figures published with the period; from then on the
+    # figures are frozen while the period is in publicity or locked (scoring.services).
+    published_at = models.DateTimeField(_("成绩公布时间"), null=True, blank=True)
+    # Never cleared: a period published once notifies every later change of a figure (old → new).
+    first_published_at = models.DateTimeField(_("首次公布时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("考核周期")
@@ -180,6 +189,26 @@ class Period(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.state == PeriodState.LOCKED
+
+
+class OfficeCalendarDay(models.Model):
+    """A day of the office's own holiday table, used for years the official calendar package
+    does not know yet: a holiday on a weekday, or an adjusted working Saturday/Sunday (调休上班)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="calendar_days",
+                                     verbose_name=_("单位"))
+    day = models.DateField(_("日期"))
+    is_workday = models.BooleanField(_("上班"), default=False, help_text=_("勾选表示调休上班，不勾选表示放假"))
+    name = models.CharField(_("名称"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日安排")
+        verbose_name_plural = _("节假日安排")
+        ordering = ["organisation", "day"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "day"], name="office_calendar_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.name}"
 
 
 class Role(models.TextChoices):

@@ -105,6 +105,9 @@ SCHEME_DEFAULTS: dict[str, Decimal] = {
     "warning.attention_below": D("80"),
     "warning.warning_below": D("70"),
     "warning.serious_below": D("60"),
+    # Periods and history (DOMAIN.md §8, §7.3): not in the year workbook, kept with the year's scheme.
+    "period.publicity_days": D("5"),
+    "department.pass_line": D("80"),
 }
 
 # Keys whose value is a list of months, kept as text ("4,8") next to the numbers: the months of the
@@ -206,6 +209,8 @@ SCHEME_KEY_LABELS: dict[str, str] = {
     "warning.attention_below": "预警：得分率低于此值为关注",
     "warning.warning_below": "预警：得分率低于此值为警告",
     "warning.serious_below": "预警：得分率低于此值为严重警告",
+    "period.publicity_days": "公示期（工作日天数）",
+    "department.pass_line": "部门及格线（连续三年末三位且低于此分调整班子）",
 }
 
 # The scheme form's sections: the first part of a key (before the first dot) → heading.
@@ -223,6 +228,8 @@ SCHEME_SECTION_LABELS: dict[str, str] = {
     "bonus_coef": "奖金系数",
     "leadership": "领导班子考核",
     "warning": "预考核预警",
+    "period": "周期与公示",
+    "department": "部门历史",
 }
 
 # Each group of weights sums to 1 (DOMAIN.md §6); the name is what the message shows.
@@ -267,7 +274,7 @@ THRESHOLD_CHAINS: tuple[tuple[str, ...], ...] = (
     ("leadership.member_grade.优秀", "leadership.member_grade.称职", "leadership.member_grade.基本称职"),
     ("warning.attention_below", "warning.warning_below", "warning.serious_below"),
 )
-THRESHOLD_KEYS = tuple(k for chain in THRESHOLD_CHAINS for k in chain)
+THRESHOLD_KEYS = tuple(k for chain in THRESHOLD_CHAINS for k in chain) + ("department.pass_line",)
 # Points of a grade and the common bonus cap are on the 100-point scale too.
 POINT_KEYS = tuple(
     k for k in SCHEME_DEFAULTS
@@ -298,6 +305,7 @@ INTEGER_KEYS: dict[str, tuple[int, int | None]] = {
     "peer.min_raters": (1, None),
     "satisfaction.min_raters": (1, None),
     "leadership.min_raters": (1, None),
+    "period.publicity_days": (1, 30),
 }
 FLAG_KEYS = ("grade.poor_month_bars_excellent",)
 

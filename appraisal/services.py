@@ -16,7 +16,8 @@ from . import access, audit
 from .events import period_state_changed
 from .errors import PermissionDeniedError, StateError, ValidationFailed
 from .models import (
-    AssessmentYear, Department, LeaveRecord, Organisation, Period, PeriodKind, PeriodState, Person, Scheme,
+    AssessmentYear, Department, LeaveRecord, OfficeCalendarDay, Organisation, Period, PeriodKind, PeriodState,
+    Person, Scheme,
 )
 
 STATE_ORDER = [PeriodState.OPEN, PeriodState.SCORING, PeriodState.PUBLICITY, PeriodState.LOCKED]
@@ -82,21 +83,54 @@ def scheme_update(*, user, scheme: Scheme, values: dict[str, Decimal], reason: s
     return scheme
 
 
-def period_transition(*, user, period: Period, to_state: str, reason: str = "") -> Period:
-    """Move a period one step forward (open → scoring → publicity → locked), or back to an
-    earlier state with a written reason (reopening; DOMAIN.md §8, SECURITY.md item 9)."""
-    _require(user, "office.manage", period.assessment_year)
+class GuardRefused(StateError):
+    """A move the checklist refuses; ``checklist`` names every unmet item."""
+
+    def __init__(self, message, *, checklist):
+        super().__init__(message, details=[(r.label, p) for r in checklist.unmet for p in r.problems])
+        self.checklist = checklist
+
+
+MIN_REASON = 4
+
+
+def period_transition(*, user, period: Period, to_state: str, reason: str = "", override: bool = False,
+                      now=None) -> Period:
+    """Move a period one step forward (open → scoring → publicity → locked) through its checklist
+    (``appraisal.period_guards``), or back to an earlier state with a written reason (reopening;
+    DOMAIN.md §8, SECURITY.md item 9).
+
+    An unmet checklist refuses the move unless ``override`` is given with a written reason; an
+    unmet check that is not overridable (the lock order) refuses it whatever the reason. The audit
+    event carries the checklist as it was. ``user=None`` is the system (the automatic lock).
+    """
+    from . import period_guards, workdays
+
+    if user is not None:
+        _require(user, "office.manage", period.assessment_year)
     if to_state not in STATE_ORDER:
         raise ValidationFailed(_("未知的周期状态。"))
     reason = (reason or "").strip()
+    now = now or timezone.now()
     with transaction.atomic():
         period = Period.objects.select_for_update().select_related("assessment_year").get(pk=period.pk)
         current = STATE_ORDER.index(period.state)
         target = STATE_ORDER.index(to_state)
+        checklist = None
         if target == current + 1:
             action = "period.advance"
+            checklist = period_guards.checklist(period, to_state, now=now)
+            if not checklist.ok:
+                if not checklist.overridable:
+                    raise GuardRefused(_("%(label)s 不能变为“%(state)s”：有不可越过的条件未满足。") % {
+                        "label": period.label, "state": PeriodState(to_state).label}, checklist=checklist)
+                if not override or len(reason) < MIN_REASON:
+                    raise GuardRefused(_("%(label)s 不能变为“%(state)s”：检查清单有未满足的项目。"
+                                         "如确需继续，请填写原因（至少 4 个字）后强制执行。") % {
+                        "label": period.label, "state": PeriodState(to_state).label}, checklist=checklist)
+                action = "period.override"
         elif target < current:
-            if len(reason) < 4:
+            if len(reason) < MIN_REASON:
                 raise ValidationFailed(_("退回或重新开放周期必须填写原因（至少 4 个字）。"))
             action = "period.reopen" if period.state == PeriodState.LOCKED else "period.revert"
         else:
@@ -104,12 +138,59 @@ def period_transition(*, user, period: Period, to_state: str, reason: str = "") 
                 "from": PeriodState(period.state).label, "to": PeriodState(to_state).label})
         old_state = period.state
         period.state = to_state
-        period.state_changed_at = timezone.now()
-        period.save(update_fields=["state", "state_changed_at"])
-        audit.record(action, actor=user, obj=period, old={"state": old_state}, new={"state": to_state}, reason=reason,
+        period.state_changed_at = now
+        fields = ["state", "state_changed_at"]
+        if to_state == PeriodState.PUBLICITY:
+            period.publicity_started_on = timezone.localdate(now)
+            period.publicity_ends_on = workdays.publicity_end(
+                period.publicity_started_on, publicity_days(period.assessment_year),
+                office_days(period.assessment_year.organisation_id))
+            fields += ["publicity_started_on", "publicity_ends_on"]
+        elif target < STATE_ORDER.index(PeriodState.PUBLICITY):
+            # reopened: the figures are no longer frozen; they are published again with the period
+            period.publicity_started_on = period.publicity_ends_on = period.published_at = None
+            fields += ["publicity_started_on", "publicity_ends_on", "published_at"]
+        period.save(update_fields=fields)
+        new = {"state": to_state}
+        if checklist is not None:
+            new["checklist"] = checklist.as_audit()
+        if period.publicity_ends_on and to_state == PeriodState.PUBLICITY:
+            new["publicity_ends_on"] = period.publicity_ends_on.isoformat()
+        audit.record(action, actor=user, obj=period, old={"state": old_state}, new=new, reason=reason,
                      organisation_id=period.assessment_year.organisation_id)
         period_state_changed.send(sender=Period, period=period, old_state=old_state, new_state=to_state, user=user)
     return period
+
+
+def publicity_days(assessment_year: AssessmentYear) -> int:
+    scheme = Scheme.objects.filter(assessment_year=assessment_year).first()
+    return int(scheme.as_decimals()["period.publicity_days"]) if scheme else int(
+        SCHEME_DEFAULTS["period.publicity_days"])
+
+
+def office_days(organisation_id: int) -> dict:
+    return dict(OfficeCalendarDay.objects.filter(organisation_id=organisation_id).values_list("day", "is_workday"))
+
+
+def calendar_day_save(*, user, organisation: Organisation, day, is_workday: bool, name: str = "") -> OfficeCalendarDay:
+    _require(user, "office.manage", organisation)
+    with transaction.atomic():
+        entry, created = OfficeCalendarDay.objects.select_for_update().get_or_create(
+            organisation=organisation, day=day, defaults={"is_workday": is_workday, "name": name})
+        old = None if created else {"is_workday": entry.is_workday, "name": entry.name}
+        entry.is_workday, entry.name = is_workday, name
+        entry.save()
+        audit.record("calendar.save", actor=user, obj=entry, old=old, new={"day": day.isoformat(),
+                     "is_workday": is_workday, "name": name}, organisation_id=organisation.pk)
+    return entry
+
+
+def calendar_day_delete(*, user, entry: OfficeCalendarDay) -> None:
+    _require(user, "office.manage", entry.organisation)
+    with transaction.atomic():
+        audit.record("calendar.delete", actor=user, obj=entry, old={"day": entry.day.isoformat(),
+                     "is_workday": entry.is_workday, "name": entry.name}, organisation_id=entry.organisation_id)
+        entry.delete()
 
 
 # ---------------------------------------------------------------- organisations, departments and people

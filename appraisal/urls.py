@@ -29,6 +29,7 @@ urlpatterns = [
     path("years/<int:pk>/", periods.year_detail, name="year_detail"),
     path("years/<int:pk>/scheme/", periods.scheme_edit, name="scheme_edit"),
     path("periods/<int:pk>/transition/", periods.period_transition, name="period_transition"),
+    path("periods/<int:pk>/move/<str:to_state>/", periods.period_move, name="period_move"),
     path("system/accounts/", administration.account_list, name="account_list"),
     path("system/accounts/<int:pk>/active/", administration.account_active, name="account_active"),
     path("system/accounts/<int:pk>/password-reset/", administration.account_password_reset,
@@ -45,6 +46,7 @@ urlpatterns = [
     path("tracelog/", include("tracelog.urls")),
     path("scoring/", include("scoring.urls")),
     path("results/", include("rewards.urls")),
+    path("periods/", include("periods.urls")),
     path("admin/", admin_site.urls),
 ]
 

@@ -27,6 +27,10 @@ class IndicatorForm(forms.ModelForm):
         label=_("适用人员类别"), required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("仅共同类末级指标：不选表示适用于全体人员"))
     reason = forms.CharField(label=_("修改原因"), required=False, max_length=500)
+    effective_month = forms.TypedChoiceField(
+        label=_("生效月份"), required=False, coerce=int, empty_value=None,
+        choices=[("", "—")] + [(m, _("%(m)s月起") % {"m": m}) for m in range(1, 13)],
+        help_text=_("已有周期开始评分后，调整分值、周期、性质或加分上限须写明依据并选择生效月份；之前的月份保持原值"))
     stage_targets_text = forms.CharField(
         label=_("阶段目标"), required=False, max_length=200,
         help_text=_("预考核月份应达到的年初至今得分率，如 4:92；8:95（可不填）"))
@@ -113,6 +117,10 @@ class WeightsForm(forms.Form):
     """One percentage field per member of the indicator's department; empty means no share."""
 
     reason = forms.CharField(label=_("说明"), required=False, max_length=500)
+    effective_month = forms.TypedChoiceField(
+        label=_("生效月份"), required=False, coerce=int, empty_value=None,
+        choices=[("", "—")] + [(m, _("%(m)s月起") % {"m": m}) for m in range(1, 13)],
+        help_text=_("已有周期开始评分后，调整责任比重须写明依据并选择生效月份；之前的月份保持原值"))
 
     def __init__(self, *args, people, current: dict[int, Decimal], **kwargs):
         super().__init__(*args, **kwargs)

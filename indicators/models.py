@@ -209,3 +209,37 @@ class CommonScore(Reviewed):
             models.CheckConstraint(condition=Q(value__gte=0), name="common_score_non_negative",
                                    violation_error_message=_("得分不能小于 0")),
         ]
+
+
+class PlanChange(models.Model):
+    """A change of the plan made after a period of the year left 填报 (DOMAIN.md §8): it takes effect
+    from ``effective_month``; earlier periods keep ``old_value`` (scoring.plan_versions)."""
+
+    class Field(models.TextChoices):
+        FULL_SCORE = "full_score", _("分值")
+        BONUS_CAP = "bonus_cap", _("加分上限")
+        CYCLE = "cycle", _("考核周期")
+        KIND = "kind", _("指标性质")
+        WEIGHT = "weight", _("责任比重")
+
+    assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="plan_changes",
+                                        verbose_name=_("考核年度"))
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="plan_changes",
+                                  verbose_name=_("指标"))
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                               verbose_name=_("责任人"))
+    field = models.CharField(_("调整事项"), max_length=12, choices=Field.choices)
+    old_value = models.CharField(_("原值"), max_length=40, null=True, blank=True)
+    new_value = models.CharField(_("新值"), max_length=40, null=True, blank=True)
+    effective_month = models.PositiveSmallIntegerField(_("生效月份"))
+    reason = models.TextField(_("调整依据"))
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    changed_at = models.DateTimeField(_("调整时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("指标体系调整")
+        verbose_name_plural = _("指标体系调整")
+        ordering = ["assessment_year", "id"]
+        constraints = [models.CheckConstraint(condition=Q(effective_month__gte=1) & Q(effective_month__lte=12),
+                                              name="plan_change_month_in_year")]

@@ -61,7 +61,64 @@ def _year_not_locked(assessment_year: AssessmentYear) -> None:
         raise StateError(_("%(year)s 年度已锁定，指标体系不能修改。") % {"year": assessment_year.year})
 
 
-def indicator_save(*, user, indicator: Indicator, reason: str = "") -> Indicator:
+# ---------------------------------------------------------------- plan changes by month (DOMAIN.md §8)
+
+PLAN_FIELDS = ("full_score", "bonus_cap", "cycle", "kind")
+
+
+def plan_in_use(assessment_year: AssessmentYear) -> bool:
+    """Once a period of the year left 填报, the plan changes only by month, with a reason."""
+    return Period.objects.filter(assessment_year=assessment_year).exclude(state=PeriodState.OPEN).exists()
+
+
+def _text(value) -> str | None:
+    if value is None or value == "":
+        return None
+    return audit.plain(value) if isinstance(value, Decimal) else str(value)
+
+
+def _plan_change(*, user, assessment_year, indicator, changes: list[tuple[str, object, object, Person | None]],
+                 reason: str, effective_month) -> None:
+    """Check and record changes of the plan in use: a reason (e.g. the bureau meeting's decision) and an
+    effective month that is still open (and whose half is); an earlier effective month than a change
+    already recorded for the same item is refused (the months in between would be ambiguous)."""
+    from .models import PlanChange
+
+    reason = (reason or "").strip()
+    problems = []
+    if len(reason) < 4:
+        problems.append(("reason", _("已有周期开始评分，调整分值、周期、性质、加分上限或责任比重须写明依据（如局务会议决定，至少 4 个字）。")))
+    try:
+        month = int(effective_month)
+    except (TypeError, ValueError):
+        month = None
+    states = dict(((kind, number), state) for kind, number, state in
+                  Period.objects.filter(assessment_year=assessment_year).values_list("kind", "number", "state"))
+    if month is None or not 1 <= month <= 12:
+        problems.append(("effective_month", _("请选择调整的生效月份。")))
+    elif states.get((PeriodKind.MONTH, month)) != PeriodState.OPEN or \
+            states.get((PeriodKind.HALF, 1 if month <= 6 else 2)) != PeriodState.OPEN:
+        problems.append(("effective_month", _("生效月份须为尚在填报中的月份（所在半年也须在填报中）：%(month)s月已进入评分或之后的阶段。")
+                         % {"month": month}))
+    if problems:
+        raise ValidationFailed(_("调整未保存，请修改后重试。"), details=problems)
+    later = set(PlanChange.objects.filter(indicator=indicator, effective_month__gt=month)
+                .values_list("field", "person_id"))
+    for field, _old, _new, person in changes:
+        if (field, person.pk if person else None) in later:
+            raise ValidationFailed(_("调整未保存，请修改后重试。"), details=[("effective_month", _(
+                "该项已有更晚月份生效的调整，新的调整不能更早生效。"))])
+    PlanChange.objects.bulk_create([
+        PlanChange(assessment_year=assessment_year, indicator=indicator, person=person, field=field,
+                   old_value=_text(old), new_value=_text(new), effective_month=month, reason=reason, changed_by=user)
+        for field, old, new, person in changes])
+    audit.record("plan.change", actor=user, obj=indicator, organisation_id=assessment_year.organisation_id,
+                 old={f"{field}{'@' + person.staff_id if person else ''}": _text(old) for field, old, _n, person in changes},
+                 new={**{f"{field}{'@' + person.staff_id if person else ''}": _text(new)
+                         for field, _o, new, person in changes}, "effective_month": month}, reason=reason)
+
+
+def indicator_save(*, user, indicator: Indicator, reason: str = "", effective_month=None) -> Indicator:
     """Create or change one indicator; the whole plan with the change must stay valid."""
     assessment_year = indicator.assessment_year
     _require(user, "office.manage", assessment_year)
@@ -81,7 +138,13 @@ def indicator_save(*, user, indicator: Indicator, reason: str = "") -> Indicator
         indicator.category = categories.get(indicator.code) or indicator.category
         old = None
         if indicator.pk:
-            old = _snapshot(Indicator.objects.select_for_update().get(pk=indicator.pk))
+            before = Indicator.objects.select_for_update().get(pk=indicator.pk)
+            old = _snapshot(before)
+            plan_fields = [(f, getattr(before, f), getattr(indicator, f), None) for f in PLAN_FIELDS
+                           if _text(getattr(before, f)) != _text(getattr(indicator, f))]
+            if plan_fields and plan_in_use(assessment_year):
+                _plan_change(user=user, assessment_year=assessment_year, indicator=indicator, changes=plan_fields,
+                             reason=reason, effective_month=effective_month)
         indicator.save()
         if old is not None and old["category"] != indicator.category:
             _recategorise_descendants(indicator)
@@ -165,7 +228,8 @@ def plan_copy(*, user, source: AssessmentYear, target: AssessmentYear) -> CopyRe
     return CopyResult(len(copies), len(weights))
 
 
-def weights_set(*, user, indicator: Indicator, weights: dict[int, Decimal], reason: str = "") -> None:
+def weights_set(*, user, indicator: Indicator, weights: dict[int, Decimal], reason: str = "",
+                effective_month=None) -> None:
     """Replace the responsibility weights of one indicator (person id -> percent)."""
     if not (access.can(user, "office.manage", indicator.assessment_year)
             or access.can(user, "department.head", indicator.department)):
@@ -186,6 +250,13 @@ def weights_set(*, user, indicator: Indicator, weights: dict[int, Decimal], reas
         existing = {w.person_id: w for w in ResponsibilityWeight.objects.select_for_update(of=("self",))
                     .filter(indicator=indicator).select_related("person")}
         old = {existing[pk].person.staff_id: audit.plain(existing[pk].weight) for pk in existing}
+        moved = [("weight", existing[pk].weight if pk in existing else None, weights.get(pk),
+                  existing[pk].person if pk in existing else people[pk])
+                 for pk in sorted(set(existing) | set(weights))
+                 if _text(existing[pk].weight if pk in existing else None) != _text(weights.get(pk))]
+        if moved and plan_in_use(indicator.assessment_year):
+            _plan_change(user=user, assessment_year=indicator.assessment_year, indicator=indicator, changes=moved,
+                         reason=reason, effective_month=effective_month)
         ResponsibilityWeight.objects.filter(indicator=indicator).exclude(person_id__in=weights.keys()).delete()
         ResponsibilityWeight.objects.bulk_create(
             [ResponsibilityWeight(indicator=indicator, person_id=pk, weight=value) for pk, value in weights.items()],

@@ -61,7 +61,8 @@ def indicator_edit(request, year_pk, pk=None):
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.indicator_save(user=request.user, indicator=form.save(commit=False),
-                                            reason=form.cleaned_data["reason"])
+                                            reason=form.cleaned_data["reason"],
+                                            effective_month=form.cleaned_data["effective_month"])
         except ApplicationError as error:
             form.add_error(None, error.message)
             for column, message in error.details:
@@ -153,7 +154,8 @@ def weights_edit(request, year_pk, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.weights_set(user=request.user, indicator=indicator, weights=form.weights(),
-                                 reason=form.cleaned_data["reason"])
+                                 reason=form.cleaned_data["reason"],
+                                 effective_month=form.cleaned_data["effective_month"])
         except ApplicationError as error:
             form.add_error(None, error.message)
             for _key, message in error.details:

@@ -21,6 +21,24 @@ class GradeHistory(models.Model):
         constraints = [models.UniqueConstraint(fields=["person", "year"], name="grade_history_once")]
 
 
+class DepartmentHistory(models.Model):
+    """A department's standing in a locked year (DOMAIN.md §7.3, §8): written when the year locks, or
+    entered by the office for earlier years. The multi-year department rules read it."""
+
+    department = models.ForeignKey("appraisal.Department", on_delete=models.CASCADE, related_name="history",
+                                   verbose_name=_("部门"))
+    year = models.PositiveIntegerField(_("年度"))
+    annual_score = models.DecimalField(_("年度得分"), max_digits=8, decimal_places=2, null=True, blank=True)
+    overall_rank = models.PositiveIntegerField(_("总排名"), null=True, blank=True)
+    ranked = models.PositiveIntegerField(_("参加排名的部门数"), default=0)
+
+    class Meta:
+        verbose_name = _("部门历史排名")
+        verbose_name_plural = _("部门历史排名")
+        ordering = ["department", "-year"]
+        constraints = [models.UniqueConstraint(fields=["department", "year"], name="department_history_once")]
+
+
 def _figure(verbose_name):
     return models.DecimalField(verbose_name, max_digits=8, decimal_places=2, null=True, blank=True)
 

@@ -39,17 +39,41 @@ class Visibility:
     halves: frozenset[str]
     year: bool
     everything: bool = False
+    # what is published, whoever reads: the office sees the rest labelled 暂定 (provisional)
+    published: publication.Published | None = None
 
     @property
     def nothing(self) -> bool:
         return not (self.months or self.halves or self.year)
 
+    def month_provisional(self, month: int) -> bool:
+        return self.published is not None and month not in self.published.months
+
+    def half_provisional(self, half: str) -> bool:
+        return self.published is not None and half not in self.published.half_names
+
+    @property
+    def year_provisional(self) -> bool:
+        return self.published is not None and not self.published.year
+
+    @property
+    def provisional_labels(self) -> list[str]:
+        """The periods shown that are not yet in publicity (their figures are 暂定)."""
+        if self.published is None:
+            return []
+        return ([f"{m}月" for m in MONTHS if m in self.months and self.month_provisional(m)]
+                + [h for h in HALVES if h in self.halves and self.half_provisional(h)]
+                + (["全年"] if self.year and self.year_provisional else []))
+
 
 def visibility(assessment_year: AssessmentYear, *, all_periods: bool) -> Visibility:
-    if all_periods:
-        return Visibility(frozenset(MONTHS), frozenset(HALVES), True, everything=True)
+    """The one rule for every results page: a reader sees the periods in publicity or locked — a
+    year's grades and rewards only once the year is — and the office sees everything, what is not
+    yet published labelled 暂定."""
     shown = publication.published(assessment_year)
-    return Visibility(months=shown.months, halves=shown.half_names, year=shown.year)
+    if all_periods:
+        return Visibility(frozenset(MONTHS), frozenset(HALVES), True, everything=True, published=shown)
+    return Visibility(months=shown.months, halves=shown.half_names, year=shown.year, published=shown)
 
 
 # ---------------------------------------------------------------- trend chart (inline SVG)
@@ -118,6 +142,7 @@ class MonthRow:
     peer_withheld: bool
     monthly_score: Decimal | None
     monthly_grade: str
+    provisional: bool = False  # not yet in publicity: shown to the office only, labelled 暂定
 
     @property
     def explain_key(self) -> str:
@@ -169,7 +194,8 @@ def person_results(assessment_year: AssessmentYear, person: Person, *, all_perio
     for r in months:
         withheld = r.peer_score is not None and raters.get(r.month, 0) < floor
         month_rows.append(MonthRow(r.month, r.responsibility_rate, r.workload_coefficient,
-                                   None if withheld else r.peer_score, withheld, r.monthly_score, r.monthly_grade))
+                                   None if withheld else r.peer_score, withheld, r.monthly_score, r.monthly_grade,
+                                   seen.month_provisional(r.month)))
     halves = {name: HalfRow(name) for name in HALVES if name in seen.halves}
     person_halves = PersonHalfResult.objects.filter(assessment_year=assessment_year, person=person,
                                                     half__in=list(halves))
@@ -222,11 +248,35 @@ class DepartmentResults:
     annual: DepartmentAnnualResult | None
     grade_counts: dict[str, int]
     month_averages: list[Decimal | None]
+    notes: list[str] = field(default_factory=list)  # the §7.3 multi-year rules (rewards.history)
 
 
 def _rank_key(row: MemberRow):
     rank = row.annual.department_rank if row.annual is not None else None
     return (rank is None, rank or 0, row.person.staff_id)
+
+
+@dataclass
+class DepartmentFigures:
+    annual: DepartmentAnnualResult | None = None
+    halves: dict[str, DepartmentHalfResult] = field(default_factory=dict)
+
+
+def department_figures(assessment_year: AssessmentYear, seen: Visibility,
+                       department_ids=None) -> dict[int, DepartmentFigures]:
+    """The departments' half-year and annual figures a reader may see: the one selector the overview
+    and the department pages read, so that they never disagree (two queries)."""
+    out: dict[int, DepartmentFigures] = defaultdict(DepartmentFigures)
+    halves = DepartmentHalfResult.objects.filter(assessment_year=assessment_year, half__in=sorted(seen.halves))
+    annual = DepartmentAnnualResult.objects.filter(assessment_year=assessment_year) if seen.year else None
+    if department_ids is not None:
+        halves = halves.filter(department_id__in=department_ids)
+        annual = annual.filter(department_id__in=department_ids) if annual is not None else None
+    for r in halves:
+        out[r.department_id].halves[r.half] = r
+    for r in annual if annual is not None else ():
+        out[r.department_id].annual = r
+    return out
 
 
 def department_results(assessment_year: AssessmentYear, department: Department, *,
@@ -240,12 +290,12 @@ def department_results(assessment_year: AssessmentYear, department: Department, 
         row = members.setdefault(r.person_id, MemberRow(r.person))
         row.monthly[r.month] = r.monthly_score
         row.grades[r.month] = r.monthly_grade
-    annual = None
+    figures = department_figures(assessment_year, seen, [department.pk]).get(department.pk, DepartmentFigures())
+    annual = figures.annual
     if seen.year:
         for r in AnnualResult.objects.filter(assessment_year=assessment_year, department=department) \
                 .select_related("person"):
             members.setdefault(r.person_id, MemberRow(r.person)).annual = r
-        annual = DepartmentAnnualResult.objects.filter(assessment_year=assessment_year, department=department).first()
     rows = sorted(members.values(), key=_rank_key)
     counts = {grade: 0 for grade in GRADES}
     for row in rows:
@@ -255,10 +305,13 @@ def department_results(assessment_year: AssessmentYear, department: Department, 
     for m in MONTHS:
         values = [row.monthly[m] for row in rows if row.monthly.get(m) is not None]
         averages.append((sum(values) / len(values)).quantize(Decimal("0.01")) if values else None)
-    halves = list(DepartmentHalfResult.objects.filter(assessment_year=assessment_year, department=department,
-                                                      half__in=sorted(seen.halves)).order_by("half"))
-    halves.sort(key=lambda r: HALF_NUMBER.get(r.half, 9))
-    return DepartmentResults(seen, rows, halves, annual, counts, averages)
+    halves = sorted(figures.halves.values(), key=lambda r: HALF_NUMBER.get(r.half, 9))
+    notes = []
+    if annual is not None:
+        from .history import notes_of_year
+
+        notes = notes_of_year(assessment_year, [department.pk]).get(department.pk, [])
+    return DepartmentResults(seen, rows, halves, annual, counts, averages, notes)
 
 
 # ---------------------------------------------------------------- the office's overview (考核结果)
@@ -269,6 +322,7 @@ class DepartmentOverviewRow:
     annual: DepartmentAnnualResult | None = None
     half_scores: dict[str, Decimal | None] = field(default_factory=dict)
     grade_counts: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # the §7.3 multi-year rules (rewards.history)
 
     @property
     def half_cells(self) -> list[Decimal | None]:
@@ -290,6 +344,7 @@ class Overview:
     totals: list[int]
     reward_totals: dict[str, tuple[int, Decimal]]
     has_results: bool
+    visibility: Visibility | None = None
 
 
 def _overview_key(row: DepartmentOverviewRow):
@@ -297,24 +352,33 @@ def _overview_key(row: DepartmentOverviewRow):
     return (rank is None, rank or 0, row.department.sort_order, row.department.code)
 
 
-def overview(assessment_year: AssessmentYear) -> Overview:
+def overview(assessment_year: AssessmentYear, *, all_periods: bool = True) -> Overview:
+    """The office's (and leaders') overview. A year's grades and rewards are shown to the office
+    only until the year is in publicity (DOMAIN.md §8); the departments' figures come from the same
+    selector as the department page."""
+    seen = visibility(assessment_year, all_periods=all_periods)
     rows = {d.pk: DepartmentOverviewRow(d) for d in Department.objects.filter(
         organisation_id=assessment_year.organisation_id).select_related("head")}
-    for r in DepartmentAnnualResult.objects.filter(assessment_year=assessment_year):
-        if r.department_id in rows:
-            rows[r.department_id].annual = r
-    for r in DepartmentHalfResult.objects.filter(assessment_year=assessment_year):
-        if r.department_id in rows:
-            rows[r.department_id].half_scores[r.half] = r.half_score
-    for department_id, grade, n in (AnnualResult.objects.filter(assessment_year=assessment_year)
-                                    .values_list("department_id", "grade").annotate(n=Count("id"))
-                                    .order_by()):
+    for department_id, figures in department_figures(assessment_year, seen).items():
         if department_id in rows:
-            rows[department_id].grade_counts[grade] = n
+            rows[department_id].annual = figures.annual
+            rows[department_id].half_scores = {half: r.half_score for half, r in figures.halves.items()}
+    if seen.year:
+        from .history import notes_of_year
+
+        for department_id, notes in notes_of_year(assessment_year).items():
+            if department_id in rows:
+                rows[department_id].notes = notes
+        for department_id, grade, n in (AnnualResult.objects.filter(assessment_year=assessment_year)
+                                        .values_list("department_id", "grade").annotate(n=Count("id"))
+                                        .order_by()):
+            if department_id in rows:
+                rows[department_id].grade_counts[grade] = n
     ordered = sorted(rows.values(), key=_overview_key)
     # departments without any figure (inactive, or created after the year) stay out of the table
     ordered = [r for r in ordered if r.annual is not None or r.half_scores or r.grade_counts or r.department.is_active]
-    rewards = sorted(RewardResult.objects.filter(assessment_year=assessment_year).select_related("person__department"),
+    rewards = sorted(RewardResult.objects.filter(assessment_year=assessment_year).select_related("person__department")
+                     if seen.year else [],
                      key=lambda r: (REWARD_ORDER.get(r.reward_type, 9), r.person.department.sort_order
                                     if r.person.department else 0, r.person.staff_id))
     reward_totals: dict[str, list] = defaultdict(lambda: [0, Decimal(0)])
@@ -324,7 +388,8 @@ def overview(assessment_year: AssessmentYear) -> Overview:
     totals = [sum(row.grade_counts.get(g, 0) for row in ordered) for g in GRADES]
     return Overview(ordered, rewards, totals, {k: (reward_totals[k][0], reward_totals[k][1])
                                                for k in sorted(reward_totals, key=lambda t: REWARD_ORDER.get(t, 9))},
-                    has_results=any(r.annual is not None for r in ordered) or bool(rewards))
+                    has_results=any(r.annual is not None or r.half_scores for r in ordered) or bool(rewards),
+                    visibility=seen)
 
 
 def latest_job(assessment_year: AssessmentYear) -> ScoringJob | None:

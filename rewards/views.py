@@ -114,7 +114,7 @@ def overview(request):
     year = _pick_year(request, years)
     if year is not None:
         access.check(request.user, "office.or_leader", year)
-    data = selectors.overview(year) if year is not None else None
+    data = selectors.overview(year, all_periods=_sees_everything(request, year)) if year is not None else None
     job = selectors.latest_job(year) if year is not None else None
     return _page(request, "rewards/overview.html", {
         "years": years, "year": year, "overview": data, "grades": selectors.GRADES, "halves": selectors.HALVES,
@@ -168,11 +168,19 @@ def export(request, year_pk):
     from appraisal.exchange.writer import write_results
     from scoring.results import stored_results
 
+    from .history import add_notes_sheet
+
     year = _year_of_org(request, year_pk)
     access.check(request.user, "office.or_leader", year)
+    if not _sees_everything(request, year) and not selectors.visibility(year, all_periods=False).year:
+        # a year's grades and rewards are the office's until the year is in publicity (DOMAIN.md §8)
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("results.unpublished_year")
     buffer = io.BytesIO()
     with transaction.atomic():
         write_results(stored_results(year), buffer)
+        add_notes_sheet(year, buffer)
         audit.record("results.export", actor=request.user, obj=year, organisation_id=year.organisation_id)
     buffer.seek(0)
     name = f"{year.organisation.code}-{year.year}-results.xlsx"

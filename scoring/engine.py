@@ -14,7 +14,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from rewards import grading
-from scoring import rules
+from scoring import plan_versions, rules
 from appraisal.scheme import SCHEME_DEFAULTS
 from scoring.yeardata import (
     PEER_GRADES,
@@ -61,7 +61,9 @@ class _Year:
                 self.members[p.department_code].append(p.staff_id)
 
         parents = {i.parent_code for i in data.indicators if i.parent_code}
+        self.parents = parents
         self.leaves = {i.code: i for i in data.indicators if i.code not in parents}
+        self._plans: dict[tuple[int, ...], tuple[dict[str, IndicatorData], dict]] = {}
 
         # filled by the stages
         self.monthly_scores: dict[str, list[Decimal]] = defaultdict(list)
@@ -80,11 +82,23 @@ class _Year:
 
     # ------------------------------------------------------------------ helpers
 
-    def department_leaves(self, cycle: str, category: str | None = None) -> dict[str, list[IndicatorData]]:
+    def plan(self, month: int) -> tuple[dict[str, IndicatorData], dict]:
+        """The leaves and weights in force for a month (plan changes by month; DOMAIN.md §8)."""
+        changes = self.data.plan_changes
+        if not changes:
+            return self.leaves, self.data.weights
+        key = plan_versions.versions_key(changes, month)
+        if key not in self._plans:
+            indicators, weights = plan_versions.plan_as_of(self.data.indicators, self.data.weights, changes, month)
+            self._plans[key] = ({i.code: i for i in indicators if i.code not in self.parents}, weights)
+        return self._plans[key]
+
+    def department_leaves(self, cycle: str, category: str | None = None,
+                          leaves: dict[str, IndicatorData] | None = None) -> dict[str, list[IndicatorData]]:
         """Regular management/business leaves of a cycle, by responsible department (R, Rh, B, G
         count only 常规 leaves of 管理类 and 业务类)."""
         out: dict[str, list[IndicatorData]] = defaultdict(list)
-        for leaf in self.leaves.values():
+        for leaf in (self.leaves if leaves is None else leaves).values():
             if (
                 leaf.kind == "常规"
                 and leaf.cycle == cycle
@@ -95,10 +109,12 @@ class _Year:
                 out[leaf.department_code].append(leaf)
         return out
 
-    def rate_leaves(self, scores: dict, period, leaves: list[IndicatorData], staff_id: str) -> list:
+    def rate_leaves(self, scores: dict, period, leaves: list[IndicatorData], staff_id: str,
+                    weights: dict | None = None) -> list:
         """(score, full score, the person's weight) of each of the leaves scored in the period."""
+        weights = self.data.weights if weights is None else weights
         return [
-            (scores[(period, leaf.code)], leaf.full_score, self.data.weights.get((leaf.code, staff_id)))
+            (scores[(period, leaf.code)], leaf.full_score, weights.get((leaf.code, staff_id)))
             for leaf in leaves
             if (period, leaf.code) in scores
         ]
@@ -107,7 +123,8 @@ class _Year:
 
     def monthly(self) -> None:
         s = self.s
-        leaves = self.department_leaves("月度")
+        plans = {month: self.plan(month) for month in MONTHS}
+        month_leaves = {month: self.department_leaves("月度", leaves=plans[month][0]) for month in MONTHS}
         points: dict[tuple[int, str], list[Decimal]] = defaultdict(list)
         grade_points = {grade: s[f"peer.points.{grade}"] for grade in PEER_GRADES}
         persons = self.persons
@@ -121,7 +138,8 @@ class _Year:
             dept = person.department_code
             for month in MONTHS:
                 r = rules.responsibility_rate(
-                    self.rate_leaves(self.data.monthly_scores, month, leaves.get(dept, []), staff_id)
+                    self.rate_leaves(self.data.monthly_scores, month, month_leaves[month].get(dept, []), staff_id,
+                                     plans[month][1])
                 )
                 workload = self.data.workload.get((month, staff_id))
                 c = s[f"workload.{workload}"] if workload else DEFAULT_COEFFICIENT
@@ -140,9 +158,11 @@ class _Year:
 
     def half_year(self) -> None:
         s = self.s
-        all_leaves = self.department_leaves("半年")
-        business = self.department_leaves("半年", "业务类")
-        management = self.department_leaves("半年", "管理类")
+        # a half is scored with the plan of its last month
+        plans = {half: self.plan(6 * (index + 1)) for index, half in enumerate(HALVES)}
+        all_leaves = {half: self.department_leaves("半年", leaves=plans[half][0]) for half in HALVES}
+        business = {half: self.department_leaves("半年", "业务类", plans[half][0]) for half in HALVES}
+        management = {half: self.department_leaves("半年", "管理类", plans[half][0]) for half in HALVES}
         sat_points: dict[tuple[str, str], dict[str, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
         for rating in self.data.satisfaction:
             sat_points[(rating.half, rating.department_code)][rating.group].append(
@@ -160,8 +180,8 @@ class _Year:
 
         for dept in self.data.departments:
             for half in HALVES:
-                b = department_rate(business.get(dept.code, []), half)
-                g = department_rate(management.get(dept.code, []), half)
+                b = department_rate(business[half].get(dept.code, []), half)
+                g = department_rate(management[half].get(dept.code, []), half)
                 sat = rules.satisfaction_score(sat_points.get((half, dept.code), {}), group_weights, floor)
                 d = rules.department_half_score(
                     b, g, sat,
@@ -175,7 +195,8 @@ class _Year:
 
                 for staff_id in self.members.get(dept.code, []):
                     rh = rules.responsibility_rate(
-                        self.rate_leaves(self.data.half_scores, half, all_leaves.get(dept.code, []), staff_id)
+                        self.rate_leaves(self.data.half_scores, half, all_leaves[half].get(dept.code, []), staff_id,
+                                         plans[half][1])
                     )
                     # H uses the S of the person's own department for that half.
                     h = rules.person_half_score(

@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from appraisal.models import AssessmentYear, Department, LeaveRecord, Person
-from indicators.models import CommonScore, Indicator, IndicatorScore, ResponsibilityWeight, ScoreStatus
+from indicators.models import CommonScore, Indicator, IndicatorScore, PlanChange, ResponsibilityWeight, ScoreStatus
 from rewards.models import GradeHistory
 
+from . import plan_versions
 from .models import PeerRating, SatisfactionRating, WorkloadGrade
 from appraisal.scheme import SCHEME_MONTH_LISTS, merge_scheme
 from .yeardata import (
@@ -62,6 +63,9 @@ def load_year(assessment_year: AssessmentYear) -> YearInput:
     history = {(staff_id, y): grade for staff_id, y, grade in
                GradeHistory.objects.filter(person__organisation=organisation, year__lt=year.year)
                .values_list("person__staff_id", "year", "grade")}
+    plan_changes = [plan_versions.PlanChange(pk, month, code, field, old, staff_id) for pk, month, code, field, old, staff_id
+                    in PlanChange.objects.filter(assessment_year=year).order_by("id")
+                    .values_list("pk", "effective_month", "indicator__code", "field", "old_value", "person__staff_id")]
     return YearInput(
         org_code=organisation.code, org_name=organisation.name, year=year.year,
         scheme=merge_scheme({k: Decimal(str(v)) for k, v in scheme_values.items() if k not in SCHEME_MONTH_LISTS}),
@@ -76,4 +80,5 @@ def load_year(assessment_year: AssessmentYear) -> YearInput:
                                   kind=i["kind"], importance=i["importance"]) for i in indicators],
         weights=weights, monthly_scores=monthly_scores, peer_ratings=peer, workload=workload,
         half_scores=half_scores, satisfaction=satisfaction, common_scores=common, history=history,
+        plan_changes=plan_changes,
     )

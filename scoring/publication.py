@@ -26,21 +26,31 @@ from .models import (
 from .yeardata import YearResult
 
 HALF_NUMBER = {"上半年": 1, "下半年": 2}
-# The states whose figures are final: the pipeline never rewrites them (SECURITY.md item 9). The
-# periods issue adds publicity here (figures frozen once published); everything else follows.
-FROZEN_STATES = (PeriodState.LOCKED,)
+# The states whose figures are final: the pipeline never rewrites them (SECURITY.md item 9); a period in
+# publicity is frozen once its figures were published with it (DOMAIN.md §8, ``Period.published_at``).
+FROZEN_STATES = (PeriodState.LOCKED, PeriodState.PUBLICITY)
+ALL_PERIODS = frozenset({(PeriodKind.MONTH, m) for m in range(1, 13)}
+                        | {(PeriodKind.HALF, 1), (PeriodKind.HALF, 2), (PeriodKind.YEAR, 1)})
 # How long a publication waits for an import of the same year before it gives up (and retries).
 LOCK_WAIT_SECONDS = 30.0
 
 
-def frozen_periods(assessment_year: AssessmentYear) -> set[tuple[str, int]]:
-    """The (kind, number) of the year's periods whose stored results must stay untouched."""
-    return set(Period.objects.filter(assessment_year=assessment_year, state__in=FROZEN_STATES)
-               .values_list("kind", "number"))
+def frozen_periods(assessment_year: AssessmentYear, *, only: tuple[str, int] | None = None) -> set[tuple[str, int]]:
+    """The (kind, number) of the year's periods whose stored results must stay untouched: locked
+    periods, and periods in publicity whose figures were published. With ``only``, every period but
+    that one (an accepted objection recomputes that period only)."""
+    if only is not None:
+        return set(ALL_PERIODS - {only})
+    return {(kind, number) for kind, number, state, published in
+            Period.objects.filter(assessment_year=assessment_year, state__in=FROZEN_STATES)
+            .values_list("kind", "number", "state", "published_at")
+            if state == PeriodState.LOCKED or published is not None}
 
 
 def refuse_if_year_frozen(assessment_year: AssessmentYear, frozen: set[tuple[str, int]]) -> None:
-    if (PeriodKind.YEAR, 1) in frozen:
+    """A locked year refuses to compute (a year in publicity computes, its own figures untouched)."""
+    if (PeriodKind.YEAR, 1) in frozen and Period.objects.filter(
+            assessment_year=assessment_year, kind=PeriodKind.YEAR, state=PeriodState.LOCKED).exists():
         raise StateError(_("%(year)s 年度已锁定，成绩不能重新计算。") % {"year": assessment_year.year})
 
 
@@ -63,14 +73,24 @@ class ComputeSummary:
 
 
 def publish(assessment_year: AssessmentYear, result: YearResult, *, user=None,
-            on_publish: Callable[[ComputeSummary], None] | None = None) -> ComputeSummary:
+            on_publish: Callable[[ComputeSummary], None] | None = None, only: tuple[str, int] | None = None,
+            reason: str = "") -> ComputeSummary:
     """Write the computed year in one transaction. ``on_publish`` runs inside it after the rows
-    (the job marks itself done there); if it or the audit write raises, nothing is published."""
+    (the job marks itself done there); if it or the audit write raises, nothing is published.
+    Periods in publicity written now are marked published; a person whose figure of a period
+    published before changed is told old → new (``scoring.republish``), in the same transaction."""
+    from . import republish
+
     year_id = assessment_year.pk
     with transaction.atomic():
         year_lock(assessment_year.organisation.code, assessment_year.year, wait=LOCK_WAIT_SECONDS)
-        frozen = frozen_periods(assessment_year)  # again, under the lock: a period may have been locked meanwhile
-        refuse_if_year_frozen(assessment_year, frozen)
+        # again, under the lock: a period may have been locked meanwhile
+        frozen = frozen_periods(assessment_year, only=only)
+        if only is None:
+            refuse_if_year_frozen(assessment_year, frozen)
+        written = ALL_PERIODS - frozen
+        before = republish.snapshot(assessment_year, written)
+        year_frozen = (PeriodKind.YEAR, 1) in frozen
         ids = _Ids.of(assessment_year)
         frozen_months = sorted(number for kind, number in frozen if kind == PeriodKind.MONTH)
         frozen_halves = sorted(name for name, number in HALF_NUMBER.items() if (PeriodKind.HALF, number) in frozen)
@@ -90,21 +110,22 @@ def publish(assessment_year: AssessmentYear, result: YearResult, *, user=None,
                                  half=r.half, business_rate=r.business_rate, management_rate=r.management_rate,
                                  satisfaction_score=r.satisfaction_score, half_score=r.half_score)
             for r in result.department_half if r.half not in frozen_halves])
-        annual = _write(AnnualResult, year_id, ("person",), None, [
+        annual = 0 if year_frozen else _write(AnnualResult, year_id, ("person",), None, [
             AnnualResult(assessment_year_id=year_id, person_id=ids.person(r.staff_id),
                          department_id=ids.department(r.department_code), monthly_average=r.monthly_average,
                          half_average=r.half_average, common_score=r.common_score, vetoed=r.vetoed,
                          annual_score=r.annual_score, department_rank=r.department_rank, grade=r.grade,
                          bonus_coefficient=r.bonus_coefficient) for r in result.annual])
-        department_annual = _write(DepartmentAnnualResult, year_id, ("department",), None, [
+        department_annual = 0 if year_frozen else _write(DepartmentAnnualResult, year_id, ("department",), None, [
             DepartmentAnnualResult(assessment_year_id=year_id, department_id=ids.department(r.department_code),
                                    annual_score=r.annual_score, overall_rank=r.overall_rank, group_rank=r.group_rank,
                                    advanced=r.advanced, excellent_quota=r.excellent_quota, remark=r.remark)
             for r in result.department_annual])
-        rewards = _write(RewardResult, year_id, ("person", "reward_type"), None, [
+        rewards = 0 if year_frozen else _write(RewardResult, year_id, ("person", "reward_type"), None, [
             RewardResult(assessment_year_id=year_id, person_id=ids.person(r.staff_id), reward_type=r.reward_type,
                          amount=r.amount) for r in result.rewards])
         summary = ComputeSummary(monthly, person_half, department_half, annual, department_annual, rewards)
+        republish.publish_and_notify(assessment_year, before, written, reason=reason)
         if on_publish is not None:
             on_publish(summary)
         audit.record("scores.compute", actor=user, obj=assessment_year, organisation_id=assessment_year.organisation_id,

@@ -4,8 +4,9 @@ in memory through the pure rules, then publish every result table in one transac
 
 Set-based: the number of queries does not depend on the number of people. Idempotent: results are
 upserted by their natural keys, so a rerun gives identical rows. Figures of frozen periods are never
-changed (SECURITY.md item 9): a locked year refuses to compute, and rows of locked months and halves
-are left as they are. Jobs (queue, states, watchdog) are in ``scoring.jobs``.
+changed (SECURITY.md item 9, DOMAIN.md §8): a locked year refuses to compute, rows of locked periods
+and of periods in publicity once published are left as they are, except the one period an accepted
+objection recomputes (``only``). Jobs (queue, states, watchdog) are in ``scoring.jobs``.
 """
 from __future__ import annotations
 
@@ -25,15 +26,18 @@ Progress = Callable[[int, str], None]
 
 
 def year_compute(*, assessment_year: AssessmentYear, user=None, progress: Progress | None = None,
-                 on_publish: Callable[[ComputeSummary], None] | None = None) -> ComputeSummary:
-    """Run the whole pipeline for one organisation-year; nothing is written unless everything is."""
+                 on_publish: Callable[[ComputeSummary], None] | None = None,
+                 only: tuple[str, int] | None = None, reason: str = "") -> ComputeSummary:
+    """Run the whole pipeline for one organisation-year; nothing is written unless everything is.
+    With ``only`` (kind, number), write that one period's figures even though it is frozen."""
     report = progress or (lambda percent, stage: None)
-    refuse_if_year_frozen(assessment_year, frozen_periods(assessment_year))
+    if only is None:
+        refuse_if_year_frozen(assessment_year, frozen_periods(assessment_year))
     report(5, _("读取数据"))
     data = load_year(assessment_year)
     report(30, _("计算成绩"))
     result = compute_year(data)
     report(60, _("写入成绩"))
-    summary = publish(assessment_year, result, user=user, on_publish=on_publish)
+    summary = publish(assessment_year, result, user=user, on_publish=on_publish, only=only, reason=reason)
     report(100, _("完成"))
     return summary

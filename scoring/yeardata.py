@@ -108,6 +108,8 @@ class YearInput:
     common_scores: dict[tuple[str, str], Decimal] = field(default_factory=dict)
     # (staff id, year) -> annual grade of an earlier year
     history: dict[tuple[str, int], str] = field(default_factory=dict)
+    # plan changes by month (scoring.plan_versions.PlanChange); the workbook carries none
+    plan_changes: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)

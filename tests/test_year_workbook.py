@@ -105,13 +105,13 @@ def all_counts():
 
 
 @pytest.mark.django_db
-def test_locked_year_refuses_to_be_replaced():
+@pytest.mark.parametrize("state", [PeriodState.PUBLICITY, PeriodState.LOCKED])
+def test_published_or_locked_year_refuses_to_be_replaced(state):
     run("import_workbook", str(SCENARIO_DIR / "small-11.input.xlsx"))
-    Period.objects.filter(assessment_year__organisation__code="ORG11", kind="month", number=3).update(
-        state=PeriodState.LOCKED)
+    Period.objects.filter(assessment_year__organisation__code="ORG11", kind="month", number=3).update(state=state)
     before = all_counts()
     code, _out, err = run("import_workbook", str(SCENARIO_DIR / "small-11.input.xlsx"))
-    assert code == 1 and "已有锁定的考核周期（3月）" in err
+    assert code == 1 and "已有公示或锁定的考核周期（3月）" in err
     assert all_counts() == before
 
 

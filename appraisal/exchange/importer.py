@@ -59,10 +59,14 @@ def year_import(*, data: YearInput, user=None, lock_wait: float = 20.0) -> Impor
             organisation.save(update_fields=["name"])
         assessment_year, created = AssessmentYear.objects.get_or_create(organisation=organisation, year=data.year)
         if not created:
-            locked = list(Period.objects.filter(assessment_year=assessment_year, state=PeriodState.LOCKED))
-            if locked:
-                raise StateError(_("%(year)s 年度已有锁定的考核周期（%(periods)s），不能导入替换。") % {
-                    "year": data.year, "periods": "、".join(p.label for p in locked[:5])})
+            # published figures are frozen (DOMAIN.md §8): a year with a period in publicity or locked
+            # is never replaced by a workbook
+            published = list(Period.objects.filter(assessment_year=assessment_year,
+                                                   state__in=(PeriodState.PUBLICITY, PeriodState.LOCKED))
+                             .order_by("kind", "number"))
+            if published:
+                raise StateError(_("%(year)s 年度已有公示或锁定的考核周期（%(periods)s），不能导入替换。") % {
+                    "year": data.year, "periods": "、".join(p.label for p in published[:5])})
             _clear_year(assessment_year)
         else:
             Period.objects.bulk_create(
@@ -106,7 +110,9 @@ def _clear_year(assessment_year: AssessmentYear) -> None:
     ResponsibilityWeight.objects.filter(indicator__in=indicators).delete()
     indicators.update(parent=None)
     indicators.delete()
-    Period.objects.filter(assessment_year=assessment_year).update(state=PeriodState.OPEN, state_changed_at=None)
+    Period.objects.filter(assessment_year=assessment_year).update(
+        state=PeriodState.OPEN, state_changed_at=None, publicity_started_on=None, publicity_ends_on=None,
+        published_at=None, first_published_at=None)
 
 
 def _write_departments(organisation, data) -> dict[str, Department]:

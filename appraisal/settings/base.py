@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "tracelog",
     "scoring",
     "rewards",
+    "periods",
 ]
 
 MIDDLEWARE = [

@@ -72,6 +72,14 @@ def _targets(world, year):
         "year_detail": ({"pk": year.pk}, {"office", "leader"}),
         "scheme_edit": ({"pk": year.pk}, {"office", "leader"}),
         "period_transition": ({"pk": period.pk}, set()),  # POST only: GET is refused for everyone
+        "period_move": ({"pk": period.pk, "to_state": "scoring"}, {"office"}),
+        "periods:objection_list": ({}, {"staff", "head", "outsider", "office"}),
+        "periods:objection_create": ({"period_pk": period.pk}, {"staff", "head", "outsider"}),
+        "periods:objection_detail": ({"pk": 999999}, set()),  # none exists: 404 for everyone
+        "periods:objection_evidence": ({"pk": 999999}, set()),
+        "periods:calendar": ({}, {"office"}),
+        "periods:history": ({}, {"office"}),
+        "periods:calendar_delete": ({"pk": 1}, set()),  # POST only
         "account_list": ({}, {"sysadmin"}),
         "role_list": ({}, {"secadmin"}),
         "role_revoke": ({"pk": 1}, set()),

@@ -19,28 +19,35 @@ def test_year_opens_with_fifteen_open_periods_and_default_scheme(year):
     assert year.scheme.as_decimals()["monthly.dept_weight"] == Decimal("0.4")
 
 
+OVERRIDE = {"override": True, "reason": "测试：越过检查清单"}
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("path, target, reason, error", [
-    ([], PeriodState.SCORING, "", None),
-    ([], PeriodState.PUBLICITY, "", StateError),  # skipping a step
-    ([], PeriodState.LOCKED, "", StateError),
-    ([PeriodState.SCORING], PeriodState.OPEN, "", ValidationFailed),  # back without a reason
-    ([PeriodState.SCORING], PeriodState.OPEN, "评分有误需重填", None),
-    ([PeriodState.SCORING, PeriodState.PUBLICITY], PeriodState.LOCKED, "", None),
-    ([PeriodState.SCORING, PeriodState.PUBLICITY, PeriodState.LOCKED], PeriodState.OPEN, "", ValidationFailed),
-    ([PeriodState.SCORING, PeriodState.PUBLICITY, PeriodState.LOCKED], PeriodState.OPEN, "复核发现录入错误", None),
-    ([], "bogus", "", ValidationFailed),
+@pytest.mark.parametrize("path, target, options, error", [
+    ([], PeriodState.SCORING, {}, None),
+    ([], PeriodState.PUBLICITY, OVERRIDE, StateError),  # skipping a step
+    ([], PeriodState.LOCKED, OVERRIDE, StateError),
+    ([PeriodState.SCORING], PeriodState.OPEN, {}, ValidationFailed),  # back without a reason
+    ([PeriodState.SCORING], PeriodState.OPEN, {"reason": "评分有误需重填"}, None),
+    ([PeriodState.SCORING], PeriodState.PUBLICITY, {}, services.GuardRefused),  # workload grades missing
+    ([PeriodState.SCORING], PeriodState.PUBLICITY, {"override": True, "reason": "太短"[:1]}, services.GuardRefused),
+    ([PeriodState.SCORING, PeriodState.PUBLICITY], PeriodState.LOCKED, {}, services.GuardRefused),  # window open
+    ([PeriodState.SCORING, PeriodState.PUBLICITY], PeriodState.LOCKED, OVERRIDE, None),
+    ([PeriodState.SCORING, PeriodState.PUBLICITY, PeriodState.LOCKED], PeriodState.OPEN, {}, ValidationFailed),
+    ([PeriodState.SCORING, PeriodState.PUBLICITY, PeriodState.LOCKED], PeriodState.OPEN,
+     {"reason": "复核发现录入错误"}, None),
+    ([], "bogus", {}, ValidationFailed),
 ])
-def test_transition_table(world, year, path, target, reason, error):
+def test_transition_table(world, year, path, target, options, error):
     office = world.users["office"]
     period = month(year)
     for state in path:
-        services.period_transition(user=office, period=period, to_state=state)
+        services.period_transition(user=office, period=period, to_state=state, **OVERRIDE)
     if error:
         with pytest.raises(error):
-            services.period_transition(user=office, period=period, to_state=target, reason=reason)
+            services.period_transition(user=office, period=period, to_state=target, **options)
     else:
-        services.period_transition(user=office, period=period, to_state=target, reason=reason)
+        services.period_transition(user=office, period=period, to_state=target, **options)
         period.refresh_from_db()
         assert period.state == target
 
@@ -53,7 +60,9 @@ def test_a_transition_produces_exactly_one_audit_event(world, year):
     assert len(events) == 1
     event = events[0]
     assert event.action == "period.advance" and event.actor_name == "office"
-    assert event.old_value == {"state": "open"} and event.new_value == {"state": "scoring"}
+    assert event.old_value == {"state": "open"} and event.new_value["state"] == "scoring"
+    assert event.new_value["checklist"] == [{"check": "filings_closed", "label": "本期填报已截止", "ok": True,
+                                             "problems": []}]
 
 
 @pytest.mark.django_db
@@ -61,7 +70,7 @@ def test_reopen_records_reason(world, year):
     office = world.users["office"]
     period = month(year)
     for state in (PeriodState.SCORING, PeriodState.PUBLICITY, PeriodState.LOCKED):
-        services.period_transition(user=office, period=period, to_state=state)
+        services.period_transition(user=office, period=period, to_state=state, **OVERRIDE)
     services.period_transition(user=office, period=period, to_state=PeriodState.OPEN, reason="复核发现录入错误")
     event = AuditEvent.objects.order_by("-id").first()
     assert event.action == "period.reopen" and event.reason == "复核发现录入错误"
@@ -140,7 +149,7 @@ def test_moving_to_publicity_queues_the_pipeline(world, year, django_capture_on_
     services.period_transition(user=office, period=period, to_state=PeriodState.SCORING)
     assert not ScoringJob.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        services.period_transition(user=office, period=period, to_state=PeriodState.PUBLICITY)
+        services.period_transition(user=office, period=period, to_state=PeriodState.PUBLICITY, **OVERRIDE)
     job = ScoringJob.objects.get()
     assert job.assessment_year == year and job.requested_by == office
     from django.conf import settings

@@ -48,7 +48,8 @@ EXCHANGE_KEYS = [
     "leadership.excellent_cap",
 ]
 # Keys of the product beyond the workbook's table: the pre-appraisal warnings (DOMAIN.md §9)
-PRODUCT_KEYS = ["warning.attention_below", "warning.warning_below", "warning.serious_below"]
+PRODUCT_KEYS = ["warning.attention_below", "warning.warning_below", "warning.serious_below",
+                "period.publicity_days", "department.pass_line"]
 
 
 def test_every_exchange_key_has_a_decimal_default_and_a_label():

@@ -1,10 +1,11 @@
 """Assessment years, their scheme and the states of their periods (office)."""
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import access, selectors, services
+from .. import access, period_guards, selectors, services
 from ..errors import ApplicationError
 from ..forms import PeriodTransitionForm, SchemeForm, YearCreateForm
 from ..models import AssessmentYear, Period, PeriodState
@@ -54,6 +55,32 @@ def year_detail(request, pk):
         "can_manage": access.can(request.user, "office.manage", year)})
 
 
+@access.require("office.manage")
+def period_move(request, pk, to_state):
+    """The checklist of a move (DOMAIN.md §8): every check with its unmet items; the move itself,
+    or an override with a written reason when every unmet check allows one."""
+    period = get_object_or_404(Period.objects.select_related("assessment_year"), pk=pk)
+    year = _year_of_office(request, period.assessment_year_id)
+    if to_state not in STATE_ORDER:
+        raise Http404
+    form = PeriodTransitionForm(request.POST or None, initial={"to_state": to_state})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.period_transition(user=request.user, period=period, to_state=to_state,
+                                       reason=form.cleaned_data["reason"], override=form.cleaned_data["override"])
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("%(label)s 已变为“%(state)s”。") % {
+                "label": period.label, "state": PeriodState(to_state).label})
+            return redirect("year_detail", pk=year.pk)
+    forward = STATE_ORDER.index(to_state) == STATE_ORDER.index(period.state) + 1
+    checklist = period_guards.checklist(period, to_state) if forward else None
+    return render(request, "appraisal/period_move.html", {
+        "year": year, "period": period, "to_state": to_state, "to_label": PeriodState(to_state).label,
+        "forward": forward, "checklist": checklist, "form": form})
+
+
 @require_POST
 @access.require("office.manage")
 def period_transition(request, pk):
@@ -65,7 +92,7 @@ def period_transition(request, pk):
     else:
         try:
             services.period_transition(user=request.user, period=period, to_state=form.cleaned_data["to_state"],
-                                       reason=form.cleaned_data["reason"])
+                                       reason=form.cleaned_data["reason"], override=form.cleaned_data["override"])
         except ApplicationError as error:
             messages.error(request, f"{period.label}：{error.message}")
         else:

@@ -37,7 +37,8 @@ def _targets(world, year):
         ("results:my_department", reverse("results:my_department"), set()),  # redirects: checked below
         ("results:compute", reverse("results:compute", args=[year.pk]), set()),  # POST only
         ("results:job_status", reverse("results:job_status", args=[year.pk]), READERS),
-        ("results:export", reverse("results:export", args=[year.pk]), READERS),
+        # a year's grades are the office's until the year is in publicity: leaders get the 403 page
+        ("results:export", reverse("results:export", args=[year.pk]), {"office"}),
         # DOMAIN.md §9: for every appraised unit
         ("results:window", reverse("results:window") + y, EVERYONE),
         ("results:window_department", reverse("results:window_department", args=[world.other_department.pk]),
