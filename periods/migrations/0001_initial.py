@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('appraisal', '0006_period_publicity'),
+        ('appraisal', '0010_period_publicity'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appraisal', '0006_period_publicity'),
+        ('appraisal', '0010_period_publicity'),
         ('rewards', '0003_schedules'),
     ]
 

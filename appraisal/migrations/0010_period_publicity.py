@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appraisal', '0005_assessor_designation'),
+        ('appraisal', '0009_service_beat'),
     ]
 
     operations = [

@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appraisal', '0006_period_publicity'),
-        ('indicators', '0003_assessors_and_review'),
+        ('appraisal', '0010_period_publicity'),
+        ('indicators', '0004_common_score_review'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
