@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from appraisal.exchange.writer import RESULT_SHEETS
 from appraisal.models import AssessmentYear, Department, Period, PeriodState, Person, Role
 from appraisal.tests.factories import person_user, role_user
+from rewards.history import NOTES_SHEET
 from scoring.models import AnnualResult, MonthlyResult
 from scoring.services import year_compute
 from tests.public_scenarios import SCENARIO_DIR
@@ -86,7 +87,8 @@ def test_results_pages(page, screenshot, scenario, tmp_path):
     assert download.suggested_filename.endswith(".xlsx")
     target = tmp_path / download.suggested_filename
     download.save_as(target)
-    assert openpyxl.load_workbook(target).sheetnames == [sheet.name for sheet in RESULT_SHEETS]
+    # the EXCHANGE.md sheets, then the departments' multi-year notes (DOMAIN.md §7.3)
+    assert openpyxl.load_workbook(target).sheetnames == [sheet.name for sheet in RESULT_SHEETS] + [NOTES_SHEET]
 
     page.locator("#overview-table a", has_text="第1处").click()
     expect(page.locator("#department-results tbody tr")).to_have_count(members)
