@@ -267,3 +267,14 @@ def test_head_designates_and_revokes_on_the_grid_page(client, world, year, asses
     client.force_login(world.users["staff"])  # no longer designated, and never a head
     assert client.post(f"/indicators/{year.pk}/assessors/{world.department.pk}/add/",
                        {"person": world.staff.pk}).status_code == 403
+
+
+def test_publicity_checklist_counts_unapproved_scores_as_missing(world, year, assessed):
+    from appraisal import period_guards
+
+    period = month(year)
+    assessing.scores_save(user=world.users["staff"], period=period,
+                          cells={assessed["B11"].pk: assessing.CellInput(score="8")})
+    checklist = period_guards.evaluate(period_guards.gather(period, PeriodState.PUBLICITY), PeriodState.PUBLICITY)
+    result = next(r for r in checklist.results if r.code == "leaves_approved")
+    assert result.problems == ("办公室：1 项得分未审定（未提交 1）",)
