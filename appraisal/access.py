@@ -217,6 +217,37 @@ def _reads_objection(actor: Actor, objection) -> bool:
             or (person.department_id is not None and person.department_id in actor.headed_department_ids))
 
 
+def _rates_leadership(actor: Actor, poll) -> bool:
+    """The leadership poll (DOMAIN.md §7.4): the view-level question is whether a poll the account
+    may rate in is running (its organisation's, for staff and 局领导; or one it was added to). Which
+    objects it grades, and in which group, the service decides."""
+    if actor.user_id is None or actor.has(*ADMIN_ROLES):
+        return False
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from scoring.models import LeadershipPoll
+
+    running = LeadershipPoll.objects.filter(closed=False, closes_at__gt=timezone.now())
+    if poll is not None:
+        running = running.filter(pk=poll.pk)
+    mine = Q(raters__user_id=actor.user_id)
+    if actor.person_id is not None:
+        mine |= Q(team__assessment_year__organisation_id=actor.organisation_id)
+    return running.filter(mine).exists()
+
+
+def _leadership_member(actor: Actor, team) -> bool:
+    """A member of a leadership team (of ``team``, or of any year): writes the own 述职 report and
+    reads the team's and the own results (结果反馈)."""
+    if actor.person_id is None:
+        return False
+    from scoring.models import LeadershipMember
+
+    members = LeadershipMember.objects.filter(person_id=actor.person_id)
+    return (members.filter(team=team) if team is not None else members).exists()
+
+
 # rule name -> predicate(actor, obj). Administrators' roles grant none of the appraisal rules.
 RULES: dict[str, Callable[[Actor, object], bool]] = {
     "authenticated": lambda a, o: a.user_id is not None,
@@ -240,8 +271,13 @@ RULES: dict[str, Callable[[Actor, object], bool]] = {
     "scores.assess_for": _assesses_for,
     "scores.assessor": lambda a, o: a.has(ASSESSOR),  # navigation: heads and designated accounts
     "satisfaction.rate": _rates_satisfaction,
+    # the leadership appraisal (scoring/leadership): raters, team members, the office
+    "leadership.rate": _rates_leadership,
+    "leadership.member": _leadership_member,
+    "leadership.feedback": lambda a, o: _office_of(a, getattr(o, "assessment_year", o)) or _leadership_member(a, o),
     # the scoring pages' entry: every participant, and a 局领导 without a role who rates in the 360°
-    "scoring.enter": lambda a, o: a.has(STAFF, HEAD, Role.OFFICE, Role.LEADER) or _rates_satisfaction(a, None),
+    "scoring.enter": lambda a, o: (a.has(STAFF, HEAD, Role.OFFICE, Role.LEADER) or _rates_satisfaction(a, None)
+                                   or _leadership_member(a, None) or _rates_leadership(a, None)),
     # results for everyone (DOMAIN.md §9): 绩效之窗, per-indicator analysis and trends, for every appraised unit
     "results.window": lambda a, o: a.has(STAFF, HEAD, Role.OFFICE, Role.LEADER) and (
         o is None or _office_of(a, o) or _leader_of(a, o) or a.organisation_id == _org_of(o)),

@@ -14,3 +14,6 @@ class ScoringConfig(AppConfig):
 
         register_demo_step(200, demo_step_ballots)
         register_demo_step(300, demo_step_results)
+        from .leadership.demo import demo_step_leadership
+
+        register_demo_step(350, demo_step_leadership)

@@ -16,6 +16,7 @@ from decimal import Decimal
 from rewards import grading
 from scoring import plan_versions, rules
 from appraisal.scheme import SCHEME_DEFAULTS
+from scoring.leadership_engine import compute_leadership
 from scoring.yeardata import (
     PEER_GRADES,
     GROUPS,
@@ -78,6 +79,7 @@ class _Year:
         self.half_year()
         self.year_end()
         self.grades_and_rewards()
+        self.leadership()
         return self.result
 
     # ------------------------------------------------------------------ helpers
@@ -333,3 +335,9 @@ class _Year:
                     self.result.rewards.append(RewardRow(sid, name, reward[0], reward[1]))
             for sid in grading.reserve_cadres(people, outcome.grades, int(s["reward.reserve_top"])):
                 self.result.rewards.append(RewardRow(sid, self.persons[sid].name, grading.RESERVE, Decimal(0)))
+
+    # ------------------------------------------------------------------ §7.4 leadership appraisal
+
+    def leadership(self) -> None:
+        scores = {d.code: rules.department_annual_score(self.department_halves[d.code]) for d in self.data.departments}
+        self.result.leadership_team, self.result.leadership_members = compute_leadership(self.data, self.s, scores)

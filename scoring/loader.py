@@ -9,6 +9,7 @@ from indicators.models import CommonScore, Indicator, IndicatorScore, PlanChange
 from rewards.models import GradeHistory
 
 from . import plan_versions
+from .leadership.data import load_leadership
 from .models import PeerRating, SatisfactionRating, WorkloadGrade
 from appraisal.scheme import SCHEME_MONTH_LISTS, merge_scheme
 from .yeardata import (
@@ -81,4 +82,5 @@ def load_year(assessment_year: AssessmentYear) -> YearInput:
         weights=weights, monthly_scores=monthly_scores, peer_ratings=peer, workload=workload,
         half_scores=half_scores, satisfaction=satisfaction, common_scores=common, history=history,
         plan_changes=plan_changes,
+        **load_leadership(year),
     )

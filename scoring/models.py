@@ -194,6 +194,36 @@ class RewardResult(models.Model):
                                                name="reward_result_key")]
 
 
+class LeadershipTeamResult(models.Model):
+    """领导班子成绩 (DOMAIN.md §7.4): W, the team poll, T and the team grade."""
+
+    assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="+")
+    work_score = figure(_("实绩得分"))
+    poll_score = figure(_("测评得分"))
+    team_score = figure(_("综合得分"))
+    grade = models.CharField(_("等次"), max_length=4, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment_year"], name="leadership_team_result_key")]
+
+
+class LeadershipMemberResult(models.Model):
+    """班子成员成绩: T, F, the member poll, L and the member's grade."""
+
+    assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="leadership_results")
+    is_principal = models.BooleanField(_("主要负责人"), default=False)
+    team_score = figure(_("班子得分"))
+    in_charge_score = figure(_("分管工作得分"))
+    poll_score = figure(_("测评得分"))
+    member_score = figure(_("综合得分"))
+    grade = models.CharField(_("等次"), max_length=6)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment_year", "person"],
+                                               name="leadership_member_result_key")]
+
+
 class ScoringJob(models.Model):
     """One run of the pipeline for an organisation-year, with honest progress for the office page.
 
@@ -241,3 +271,9 @@ class ScoringJob(models.Model):
     @property
     def active(self) -> bool:
         return self.state in self.ACTIVE
+
+
+# The leadership appraisal's team, reports, poll and ballots (a module of their own).
+from .leadership.models import (  # noqa: E402,F401
+    LeadershipCharge, LeadershipMember, LeadershipPoll, LeadershipRater, LeadershipRating, LeadershipTeam,
+)

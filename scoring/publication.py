@@ -21,7 +21,8 @@ from appraisal.locks import year_lock
 from appraisal.models import AssessmentYear, Department, Period, PeriodKind, PeriodState, Person
 
 from .models import (
-    AnnualResult, DepartmentAnnualResult, DepartmentHalfResult, MonthlyResult, PersonHalfResult, RewardResult,
+    AnnualResult, DepartmentAnnualResult, DepartmentHalfResult, LeadershipMemberResult, LeadershipTeamResult,
+    MonthlyResult, PersonHalfResult, RewardResult,
 )
 from .yeardata import YearResult
 
@@ -62,14 +63,17 @@ class ComputeSummary:
     annual: int
     department_annual: int
     rewards: int
+    leadership: int = 0  # 领导班子成绩 and 班子成员成绩 rows (DOMAIN.md §7.4)
 
     def line(self) -> str:
         return (f"月度成绩 {self.monthly} 行，半年成绩 {self.person_half} 行，部门半年成绩 {self.department_half} 行，"
-                f"年度成绩 {self.annual} 行，部门年度成绩 {self.department_annual} 行，奖励 {self.rewards} 行。")
+                f"年度成绩 {self.annual} 行，部门年度成绩 {self.department_annual} 行，奖励 {self.rewards} 行"
+                + (f"，领导班子与班子成员成绩 {self.leadership} 行。" if self.leadership else "。"))
 
     def as_dict(self) -> dict:
         return {"monthly": self.monthly, "person_half": self.person_half, "department_half": self.department_half,
-                "annual": self.annual, "department_annual": self.department_annual, "rewards": self.rewards}
+                "annual": self.annual, "department_annual": self.department_annual, "rewards": self.rewards,
+                "leadership": self.leadership}
 
 
 def publish(assessment_year: AssessmentYear, result: YearResult, *, user=None,
@@ -124,7 +128,16 @@ def publish(assessment_year: AssessmentYear, result: YearResult, *, user=None,
         rewards = 0 if year_frozen else _write(RewardResult, year_id, ("person", "reward_type"), None, [
             RewardResult(assessment_year_id=year_id, person_id=ids.person(r.staff_id), reward_type=r.reward_type,
                          amount=r.amount) for r in result.rewards])
-        summary = ComputeSummary(monthly, person_half, department_half, annual, department_annual, rewards)
+        leadership = 0 if year_frozen else _write(LeadershipTeamResult, year_id, (), None, [
+            LeadershipTeamResult(assessment_year_id=year_id, work_score=r.work_score, poll_score=r.poll_score,
+                                 team_score=r.team_score, grade=r.grade or "") for r in result.leadership_team])
+        leadership += 0 if year_frozen else _write(LeadershipMemberResult, year_id, ("person",), None, [
+            LeadershipMemberResult(assessment_year_id=year_id, person_id=ids.person(r.staff_id),
+                                   is_principal=r.principal, team_score=r.team_score,
+                                   in_charge_score=r.in_charge_score, poll_score=r.poll_score,
+                                   member_score=r.member_score, grade=r.grade) for r in result.leadership_members])
+        summary = ComputeSummary(monthly, person_half, department_half, annual, department_annual, rewards,
+                                 leadership)
         republish.publish_and_notify(assessment_year, before, written, reason=reason)
         if on_publish is not None:
             on_publish(summary)

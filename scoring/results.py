@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from appraisal.models import AssessmentYear
 
+from .leadership.data import stored_leadership
 from .models import (
     AnnualResult, DepartmentAnnualResult, DepartmentHalfResult, MonthlyResult, PersonHalfResult, RewardResult,
 )
@@ -38,6 +39,7 @@ def stored_results(assessment_year: AssessmentYear) -> YearResult:
         result.department_annual.append(DepartmentAnnualRow(r.department.code, r.department.name, r.department.group,
                                                             r.annual_score, r.overall_rank, r.group_rank, r.advanced,
                                                             r.excellent_quota, r.remark))
+    stored_leadership(year, result)
     for r in (RewardResult.objects.filter(assessment_year=year).select_related("person")
               .order_by("person__staff_id", "reward_type")):
         result.rewards.append(RewardRow(r.person.staff_id, r.person.name, r.reward_type, r.amount))

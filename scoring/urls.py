@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import job_views, views
+from .leadership import views as leadership
 
 app_name = "scoring"
 
@@ -21,6 +22,20 @@ urlpatterns = [
     path("satisfaction/ballots/<int:pk>/", views.satisfaction_ballot, name="satisfaction_ballot"),
     path("satisfaction/ballots/<int:pk>/evidence/<int:evidence_pk>/", views.satisfaction_evidence,
          name="satisfaction_evidence"),
+    # the leadership appraisal (班子考核)
+    path("leadership/", leadership.office, name="leadership_office"),
+    path("leadership/<int:year_pk>/team/", leadership.office_team, name="leadership_team"),
+    path("leadership/<int:year_pk>/override/", leadership.office_override, name="leadership_override"),
+    path("leadership/<int:year_pk>/poll/", leadership.office_poll_open, name="leadership_poll_open"),
+    path("leadership/<int:year_pk>/export/", leadership.office_export, name="leadership_export"),
+    path("leadership/<int:year_pk>/form/<int:member_pk>/", leadership.appraisal_form, name="leadership_form"),
+    path("leadership/poll/<int:pk>/superiors/", leadership.office_superiors, name="leadership_superiors"),
+    path("leadership/poll/<int:pk>/links/", leadership.office_links, name="leadership_links"),
+    path("leadership/poll/<int:pk>/close/", leadership.office_poll_close, name="leadership_poll_close"),
+    path("leadership/ballots/", leadership.ballots, name="leadership_ballots"),
+    path("leadership/ballots/<int:pk>/", leadership.ballot, name="leadership_ballot"),
+    path("leadership/mine/", leadership.mine, name="leadership_mine"),
+    path("l/<str:token>/", leadership.link, name="leadership_link"),
     # external 360° raters: no account, a single-use link
     path("s/done/", views.satisfaction_done, name="satisfaction_done"),
     path("s/<str:token>/", views.satisfaction_link, name="satisfaction_link"),

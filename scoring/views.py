@@ -35,9 +35,13 @@ TABS = [
     ("workload", gettext_lazy("工作量等级"), "scoring:workload_edit", "workload.set"),
     ("satisfaction_mine", gettext_lazy("满意度评价"), "scoring:satisfaction_mine", "satisfaction.rate"),
     ("satisfaction", gettext_lazy("满意度测评"), "scoring:satisfaction_list", "office.manage"),
+    ("leadership_ballots", gettext_lazy("班子测评"), "scoring:leadership_ballots", "leadership.rate"),
+    ("leadership_mine", gettext_lazy("述职与反馈"), "scoring:leadership_mine", "leadership.member"),
+    ("leadership_office", gettext_lazy("领导班子考核"), "scoring:leadership_office", "office.manage"),
 ]
 # Where the navigation entry "测评" leads each role first.
-LANDING = ["peer", "satisfaction", "results", "satisfaction_mine", "workload_list"]
+LANDING = ["peer", "satisfaction", "results", "satisfaction_mine", "leadership_mine", "leadership_ballots",
+           "workload_list"]
 
 
 def _tabs(request, active: str) -> list[dict]:

@@ -25,6 +25,20 @@ SATISFACTION_GROUPS = ("主要领导", "分管领导", "机关部门", "县区�
 SATISFACTION_GRADES = ("优", "良", "中", "差")
 ANNUAL_GRADES = ("优秀", "称职", "基本称职", "不称职", "不定等次")
 LEADER = "局领导"
+# The leadership appraisal (DOMAIN.md §7.4): the object "the team", the four rater groups and the scales.
+LEADERSHIP_TEAM = "班子"
+LEADERSHIP_GROUPS = ("群众", "班子成员", "上级领导", "自评")
+LEADERSHIP_SELF = "自评"
+TEAM_GRADES = ("好", "较好", "一般", "差")  # the team's scale (also the principal's self-assessment of the team)
+MEMBER_GRADES = ("优秀", "称职", "基本称职", "不称职")  # a member's scale
+SELF_GRADES = ("优秀", "良好", "一般", "较差")  # a member's self-assessment
+
+
+def leadership_scale(is_team: bool, group: str) -> tuple[str, ...]:
+    """The grades a ballot of ``group`` may give to the team or to a member."""
+    if is_team:
+        return TEAM_GRADES
+    return SELF_GRADES if group == LEADERSHIP_SELF else MEMBER_GRADES
 
 
 @dataclass(frozen=True)
@@ -85,6 +99,21 @@ class SatisfactionRating:
     grade: str  # 优 / 良 / 中 / 差
 
 
+@dataclass(frozen=True)
+class LeadershipMemberData:  # 班子成员 (DOMAIN.md §7.4)
+    staff_id: str  # a 局领导
+    principal: bool = False  # 主要负责人
+    in_charge: tuple[str, ...] = ()  # 分管部门编码
+
+
+@dataclass(frozen=True)
+class LeadershipRatingData:  # 班子测评
+    group: str  # 群众 / 班子成员 / 上级领导 / 自评
+    rater: str  # may be "" (anonymous)
+    target: str  # "班子" or a member's staff id
+    grade: str  # on the scale of the target and group
+
+
 @dataclass
 class YearInput:
     org_code: str
@@ -110,6 +139,12 @@ class YearInput:
     history: dict[tuple[str, int], str] = field(default_factory=dict)
     # plan changes by month (scoring.plan_versions.PlanChange); the workbook carries none
     plan_changes: list = field(default_factory=list)
+    # the leadership appraisal (DOMAIN.md §7.4); empty: no leadership results
+    leadership_members: list[LeadershipMemberData] = field(default_factory=list)
+    leadership_ratings: list[LeadershipRatingData] = field(default_factory=list)
+    # "班子" -> W, or a member's staff id -> F, entered by the office (班子实绩)
+    leadership_overrides: dict[str, Decimal] = field(default_factory=dict)
+    leadership_override_notes: dict[str, str] = field(default_factory=dict)  # 说明 of 班子实绩
 
 
 @dataclass(frozen=True)
@@ -181,6 +216,26 @@ class RewardRow:  # 奖励
     amount: Decimal
 
 
+@dataclass(frozen=True)
+class LeadershipTeamRow:  # 领导班子成绩
+    work_score: Decimal | None  # 实绩得分 W
+    poll_score: Decimal | None  # 测评得分
+    team_score: Decimal | None  # 综合得分 T
+    grade: str | None  # 好 / 较好 / 一般 / 差
+
+
+@dataclass(frozen=True)
+class LeadershipMemberRow:  # 班子成员成绩
+    staff_id: str
+    name: str
+    principal: bool
+    team_score: Decimal | None  # 班子得分 T
+    in_charge_score: Decimal | None  # 分管工作得分 F
+    poll_score: Decimal | None  # 测评得分
+    member_score: Decimal | None  # 综合得分 L
+    grade: str  # 优秀 / 称职 / 基本称职 / 不称职 / 不定等次
+
+
 @dataclass
 class YearResult:
     monthly: list[MonthlyRow] = field(default_factory=list)
@@ -189,3 +244,5 @@ class YearResult:
     annual: list[AnnualRow] = field(default_factory=list)
     department_annual: list[DepartmentAnnualRow] = field(default_factory=list)
     rewards: list[RewardRow] = field(default_factory=list)
+    leadership_team: list[LeadershipTeamRow] = field(default_factory=list)  # at most one row
+    leadership_members: list[LeadershipMemberRow] = field(default_factory=list)

@@ -24,6 +24,7 @@ from scoring.models import (
     AnnualResult, DepartmentAnnualResult, DepartmentHalfResult, MonthlyResult, PeerRating, PersonHalfResult,
     RewardResult, SatisfactionEvaluation, SatisfactionRating, WorkloadGrade,
 )
+from scoring.leadership.data import clear_leadership, import_leadership
 from scoring.yeardata import YearInput
 
 HALF_NUMBER = {"上半年": 1, "下半年": 2}
@@ -86,6 +87,7 @@ def year_import(*, data: YearInput, user=None, lock_wait: float = 20.0) -> Impor
             for p in data.persons if p.leave_months])
         indicators = _write_plan(assessment_year, data, departments)
         rows = _write_scores_and_ballots(assessment_year, data, persons, departments, indicators)
+        rows += import_leadership(assessment_year, data, persons, departments)
         summary = ImportSummary(organisation, assessment_year, not created, len(departments), len(persons),
                                 len(indicators), rows)
         audit.record("year.import", actor=user, obj=assessment_year, organisation_id=organisation.pk,
@@ -96,6 +98,7 @@ def year_import(*, data: YearInput, user=None, lock_wait: float = 20.0) -> Impor
 
 def _clear_year(assessment_year: AssessmentYear) -> None:
     periods = Period.objects.filter(assessment_year=assessment_year)
+    clear_leadership(assessment_year)
     for model in (MonthlyResult, PersonHalfResult, DepartmentHalfResult, AnnualResult, DepartmentAnnualResult,
                   RewardResult):
         model.objects.filter(assessment_year=assessment_year).delete()

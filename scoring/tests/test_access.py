@@ -16,7 +16,8 @@ from .ballot_helpers import all_departments_grades, half, month
 
 ROLES = ["anonymous", "staff", "head", "outsider", "office", "leader", "sysadmin", "secadmin", "auditor"]
 EVERYONE = {"staff", "head", "outsider", "office", "leader", "sysadmin", "secadmin", "auditor"}
-PUBLIC = {"scoring:satisfaction_link", "scoring:satisfaction_done", "scoring:satisfaction_link_evidence"}
+PUBLIC = {"scoring:satisfaction_link", "scoring:satisfaction_done", "scoring:satisfaction_link_evidence",
+          "scoring:leadership_link"}
 
 
 def _scoring_patterns():
@@ -40,7 +41,14 @@ def setting(world, year):
     ballots.satisfaction_rater_add_internal(user=office, evaluation=evaluation, group="主要领导",
                                             accounts=[world.users["leader"]])
     link = ballots.satisfaction_link_create(user=office, evaluation=evaluation, group="基层分局", label="分局甲")
-    return {"evaluation": evaluation, "rater": outsider_rater, "token": link.token, "period": month(year)}
+    # the leadership poll: 陈局长 (the person behind "leader-person", no role of ROLES) leads the team
+    from scoring.leadership import services as leadership
+
+    team = leadership.team_save(user=office, assessment_year=year,
+                                members=[leadership.MemberInput(world.leader_person.pk, True)])
+    poll = leadership.poll_open(user=office, team=team, closes_at=timezone.now() + timedelta(days=3))
+    return {"evaluation": evaluation, "rater": outsider_rater, "token": link.token, "period": month(year),
+            "year": year, "poll": poll, "member": team.members.get()}
 
 
 def _targets(world, setting):
@@ -48,6 +56,7 @@ def _targets(world, setting):
     other = world.other_department.pk
     period = setting["period"].pk
     evaluation = setting["evaluation"].pk
+    year, poll = setting["year"].pk, setting["poll"].pk
     return {
         "scoring:home": (reverse("scoring:home"), set()),  # redirects: checked below
         "scoring:health": (reverse("scoring:health"), {"office", "sysadmin"}),
@@ -68,6 +77,21 @@ def _targets(world, setting):
         # no such file: even the rater gets 404 (scoring/tests/test_satisfaction_evidence.py serves real ones)
         "scoring:satisfaction_evidence": (reverse("scoring:satisfaction_evidence",
                                                   args=[setting["rater"].pk, 999999]), set()),
+        # the leadership appraisal: the office's page, export and forms; staff rate in the running poll
+        "scoring:leadership_office": (reverse("scoring:leadership_office"), {"office"}),
+        "scoring:leadership_export": (reverse("scoring:leadership_export", args=[year]), {"office"}),
+        "scoring:leadership_form": (reverse("scoring:leadership_form", args=[year, setting["member"].pk]),
+                                    {"office"}),
+        "scoring:leadership_team": (reverse("scoring:leadership_team", args=[year]), set()),  # POST only
+        "scoring:leadership_override": (reverse("scoring:leadership_override", args=[year]), set()),
+        "scoring:leadership_poll_open": (reverse("scoring:leadership_poll_open", args=[year]), set()),
+        "scoring:leadership_superiors": (reverse("scoring:leadership_superiors", args=[poll]), set()),
+        "scoring:leadership_links": (reverse("scoring:leadership_links", args=[poll]), set()),
+        "scoring:leadership_poll_close": (reverse("scoring:leadership_poll_close", args=[poll]), set()),
+        "scoring:leadership_ballots": (reverse("scoring:leadership_ballots"), {"staff", "head", "outsider"}),
+        "scoring:leadership_ballot": (reverse("scoring:leadership_ballot", args=[poll]),
+                                      {"staff", "head", "outsider"}),
+        "scoring:leadership_mine": (reverse("scoring:leadership_mine"), set()),  # team members only
     }
 
 
