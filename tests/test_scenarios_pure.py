@@ -16,6 +16,8 @@ from scoring.yeardata import (
     AnnualRow,
     DepartmentAnnualRow,
     DepartmentHalfRow,
+    LeadershipMemberRow,
+    LeadershipTeamRow,
     MonthlyRow,
     PersonHalfRow,
     RewardRow,
@@ -85,6 +87,13 @@ def _result_from_expected(path) -> YearResult:
             num(row["组内排名"]), row["先进单位"] == "是", num(row["优秀名额"]), row["备注"] or ""))
     for row in sheets["奖励"].values():
         result.rewards.append(RewardRow(row["工号"], row["姓名"], row["奖励类型"], fig(row["金额"])))
+    for row in sheets.get("领导班子成绩", {}).values():
+        result.leadership_team.append(LeadershipTeamRow(fig(row["实绩得分"]), fig(row["测评得分"]), fig(row["综合得分"]),
+                                                        row["等次"]))
+    for row in sheets.get("班子成员成绩", {}).values():
+        result.leadership_members.append(LeadershipMemberRow(
+            row["工号"], row["姓名"], row["主要负责人"] == "是", fig(row["班子得分"]), fig(row["分管工作得分"]),
+            fig(row["测评得分"]), fig(row["综合得分"]), row["等次"]))
     return result
 
 

@@ -107,6 +107,23 @@ RESULT_SHEETS: tuple[ResultSheet, ...] = (
         Column("奖励类型", TEXT, lambda x: x.reward_type),
         Column("金额", FIGURE, lambda x: x.amount),
     )),
+    # the leadership appraisal (DOMAIN.md §7.4)
+    ResultSheet("领导班子成绩", (), lambda r: r.leadership_team, (
+        Column("实绩得分", FIGURE, lambda x: x.work_score),
+        Column("测评得分", FIGURE, lambda x: x.poll_score),
+        Column("综合得分", FIGURE, lambda x: x.team_score),
+        Column("等次", TEXT, lambda x: x.grade),
+    )),
+    ResultSheet("班子成员成绩", ("工号",), lambda r: r.leadership_members, (
+        Column("工号", TEXT, lambda x: x.staff_id),
+        Column("姓名", TEXT, lambda x: x.name),
+        Column("主要负责人", TEXT, lambda x: _yes_no(x.principal)),
+        Column("班子得分", FIGURE, lambda x: x.team_score),
+        Column("分管工作得分", FIGURE, lambda x: x.in_charge_score),
+        Column("测评得分", FIGURE, lambda x: x.poll_score),
+        Column("综合得分", FIGURE, lambda x: x.member_score),
+        Column("等次", TEXT, lambda x: x.grade),
+    )),
 )
 RESULT_SHEET_BY_NAME = {sheet.name: sheet for sheet in RESULT_SHEETS}
 

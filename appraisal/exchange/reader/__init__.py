@@ -22,7 +22,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from appraisal.scheme import merge_scheme
 from scoring.yeardata import YearInput
 
-from . import ballots, indicators, optional, organisation, scores
+from . import ballots, indicators, leadership, optional, organisation, scores
 from .base import INVALID, Context, ReadResult, Sheet, SheetSpec, WorkbookError
 
 # The sheets in reading order (each may refer to the ones before it); also the template's order.
@@ -36,6 +36,7 @@ SHEETS: tuple[Sheet, ...] = (
     ballots.SHEETS[2],  # 满意度测评
     scores.SHEETS[2],  # 共同类得分
     *optional.SHEETS,  # 历史等次
+    *leadership.SHEETS,  # 班子成员, 班子测评, 班子实绩 (DOMAIN.md §7.4)
 )
 SHEET_SPECS: tuple[SheetSpec, ...] = tuple(sheet.spec for sheet in SHEETS)
 SPEC_BY_NAME = {spec.name: spec for spec in SHEET_SPECS}
