@@ -14,25 +14,6 @@ from scoring import leadership_rules as lr
 from scoring.yeardata import LeadershipMemberRow, LeadershipTeamRow, YearInput
 
 
-D = Decimal
-# The leadership.* scheme keys with their defaults (EXCHANGE.md); the year's scheme overrides them.
-LEADERSHIP_DEFAULTS = {
-    "leadership.min_raters": D(3),
-    "leadership.team.work_weight": D("0.7"), "leadership.team.poll_weight": D("0.3"),
-    "leadership.principal.team": D("0.6"), "leadership.principal.in_charge": D("0.1"),
-    "leadership.principal.poll": D("0.3"),
-    "leadership.member.team": D("0.3"), "leadership.member.in_charge": D("0.4"), "leadership.member.poll": D("0.3"),
-    "leadership.group.群众": D("0.4"), "leadership.group.班子成员": D("0.3"), "leadership.group.上级领导": D("0.2"),
-    "leadership.group.自评": D("0.1"),
-    **{f"leadership.points.{g}": D(p) for g, p in zip(lr.TEAM_GRADES, (95, 85, 75, 60))},
-    **{f"leadership.member_points.{g}": D(p) for g, p in zip(lr.MEMBER_GRADES, (95, 85, 75, 60))},
-    **{f"leadership.self_points.{g}": D(p) for g, p in zip(lr.SELF_GRADES, (95, 85, 75, 60))},
-    "leadership.team_grade.好": D(90), "leadership.team_grade.较好": D(80), "leadership.team_grade.一般": D(70),
-    "leadership.member_grade.优秀": D(90), "leadership.member_grade.称职": D(70),
-    "leadership.member_grade.基本称职": D(60), "leadership.excellent_cap": D("0.25"),
-}
-
-
 def leadership_points(scheme: Mapping[str, Decimal], is_team: bool, group: str, grade: str) -> Decimal:
     """The points of a grade: the team scale, the member scale, or the member's self scale."""
     if is_team:
@@ -57,7 +38,7 @@ def compute_leadership(data: YearInput, scheme: Mapping[str, Decimal],
     """The 领导班子成绩 row (none when no figure is defined) and one 班子成员成绩 row per member."""
     if not data.leadership_members:
         return [], []
-    s = {**LEADERSHIP_DEFAULTS, **scheme}
+    s = scheme
     min_raters = int(s["leadership.min_raters"])
     group_weights = {g: s[f"leadership.group.{g}"] for g in lr.GROUPS}
     points = poll_points(data, s)

@@ -38,7 +38,7 @@ def poll_score(ratings: Mapping[str, Sequence], group_weights: Mapping[str, Deci
     from groups other than 自评, and when the groups that rated all weigh 0."""
     if others_count(ratings) < min_raters:
         return None
-    return satisfaction_score(ratings, group_weights)
+    return satisfaction_score(ratings, group_weights, 0)  # the floor above counts others only
 
 
 def group_mean(points: Sequence) -> Decimal | None:

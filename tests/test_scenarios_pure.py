@@ -24,7 +24,6 @@ from scoring.yeardata import (
     YearResult,
 )
 from tests.public_scenarios import (
-    LEADERSHIP_SHEETS_PENDING,
     SCENARIO_NAMES,
     compare_with_expected,
     expected_path,
@@ -52,7 +51,7 @@ def test_scenario_matches_expected_results(name, tmp_path):
 @pytest.mark.parametrize("name", SCENARIO_NAMES)
 def test_expected_workbook_equals_itself(name):
     expected = expected_path(name)
-    assert compare_results(expected, expected, skip_sheets=LEADERSHIP_SHEETS_PENDING) == []
+    assert compare_results(expected, expected) == []
 
 
 def _result_from_expected(path) -> YearResult:
@@ -105,20 +104,24 @@ def test_writer_round_trips_the_expected_results(name, tmp_path):
 
 
 def test_every_sheet_of_the_expected_workbook_counts(tmp_path):
-    """A sheet of the expected workbook that the results do not have is a difference, unless it is
-    one of the sheets left out on purpose (LEADERSHIP_SHEETS_PENDING, until the leadership appraisal
-    is computed)."""
+    """A sheet of the expected workbook that the results do not have is a difference (the leadership
+    sheets included)."""
     expected = expected_path("small-11")
     out = tmp_path / "out.xlsx"
     write_results(_result_from_expected(expected), out)
-    differences = compare_results(out, expected)
-    assert sorted(differences) == sorted(f"{name}: 实际结果缺少此工作表" for name in LEADERSHIP_SHEETS_PENDING)
+    assert compare_with_expected(out, "small-11") == []
     wb = openpyxl.load_workbook(expected)
     wb.create_sheet("另一个工作表").append(["工号"])
     extra = tmp_path / "extra.xlsx"
     wb.save(extra)
-    assert compare_with_expected(out, "small-11") == []
-    assert compare_results(out, extra, skip_sheets=LEADERSHIP_SHEETS_PENDING) == ["另一个工作表: 实际结果缺少此工作表"]
+    assert compare_results(out, extra) == ["另一个工作表: 实际结果缺少此工作表"]
+    # the results without the leadership rows differ in exactly those rows
+    without = _result_from_expected(expected)
+    without.leadership_team.clear()
+    without.leadership_members.clear()
+    write_results(without, out)
+    differences = compare_with_expected(out, "small-11")
+    assert len(differences) == 5 and all(d.startswith(("领导班子成绩", "班子成员成绩")) for d in differences)
 
 
 def test_results_workbook_layout(tmp_path):

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from appraisal.models import AssessmentYear, PeriodKind, PeriodState
 from scoring import leadership_rules as lr
-from scoring.leadership_engine import LEADERSHIP_DEFAULTS, leadership_points
+from appraisal.scheme import merge_scheme
+from scoring.leadership_engine import leadership_points
 from scoring.models import LeadershipMemberResult, LeadershipTeamResult
 
 from .models import LeadershipMember, LeadershipPoll, LeadershipRater, LeadershipRating, LeadershipTeam
@@ -22,8 +23,7 @@ from .services import account_rater, ballot_items, poll_running
 
 
 def scheme_of(assessment_year: AssessmentYear) -> dict[str, Decimal]:
-    values = assessment_year.scheme.as_decimals() if hasattr(assessment_year, "scheme") else {}
-    return {**LEADERSHIP_DEFAULTS, **values}
+    return assessment_year.scheme.as_decimals() if hasattr(assessment_year, "scheme") else merge_scheme()
 
 
 def team_of(assessment_year: AssessmentYear) -> LeadershipTeam | None:

@@ -6,7 +6,8 @@ from decimal import Decimal as D
 import pytest
 
 from scoring import leadership_rules as lr
-from scoring.leadership_engine import LEADERSHIP_DEFAULTS, compute_leadership
+from appraisal.scheme import SCHEME_DEFAULTS
+from scoring.leadership_engine import compute_leadership
 from scoring.yeardata import LeadershipMemberData, LeadershipRatingData, PersonData, YearInput
 
 WEIGHTS = {"群众": D("0.4"), "班子成员": D("0.3"), "上级领导": D("0.2"), "自评": D("0.1")}
@@ -127,7 +128,7 @@ def test_shown_group_means_hide_small_groups():
 def _year(ratings, members, overrides=None, leave=None):
     persons = [PersonData(sid, f"领导{sid}", None, "局领导", leave_months=(leave or {}).get(sid, 0))
                for sid in ("L1", "L2", "L3")]
-    return YearInput("ORG", "测试局", 2025, dict(LEADERSHIP_DEFAULTS, **{"grade.leave_months_max": D(6)}),
+    return YearInput("ORG", "测试局", 2025, dict(SCHEME_DEFAULTS),
                      persons=persons, leadership_members=members, leadership_ratings=ratings,
                      leadership_overrides=overrides or {})
 
