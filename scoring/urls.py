@@ -1,6 +1,8 @@
 from django.urls import path
 
 from . import job_views, views
+from .leadership import member_views as leadership_members
+from .leadership import views as leadership
 from .leadership import views as leadership
 
 app_name = "scoring"
@@ -32,10 +34,10 @@ urlpatterns = [
     path("leadership/poll/<int:pk>/superiors/", leadership.office_superiors, name="leadership_superiors"),
     path("leadership/poll/<int:pk>/links/", leadership.office_links, name="leadership_links"),
     path("leadership/poll/<int:pk>/close/", leadership.office_poll_close, name="leadership_poll_close"),
-    path("leadership/ballots/", leadership.ballots, name="leadership_ballots"),
-    path("leadership/ballots/<int:pk>/", leadership.ballot, name="leadership_ballot"),
-    path("leadership/mine/", leadership.mine, name="leadership_mine"),
-    path("l/<str:token>/", leadership.link, name="leadership_link"),
+    path("leadership/ballots/", leadership_members.ballots, name="leadership_ballots"),
+    path("leadership/ballots/<int:pk>/", leadership_members.ballot, name="leadership_ballot"),
+    path("leadership/mine/", leadership_members.mine, name="leadership_mine"),
+    path("l/<str:token>/", leadership_members.link, name="leadership_link"),
     # external 360° raters: no account, a single-use link
     path("s/done/", views.satisfaction_done, name="satisfaction_done"),
     path("s/<str:token>/", views.satisfaction_link, name="satisfaction_link"),

@@ -19,7 +19,7 @@ from scoring.leadership_engine import leadership_points
 from scoring.models import LeadershipMemberResult, LeadershipTeamResult
 
 from .models import LeadershipMember, LeadershipPoll, LeadershipRater, LeadershipRating, LeadershipTeam
-from .services import account_rater, ballot_items, poll_running
+from .ballots import account_rater, ballot_items, poll_running
 
 
 def scheme_of(assessment_year: AssessmentYear) -> dict[str, Decimal]:

@@ -1,6 +1,6 @@
-"""Pages of the leadership appraisal: the office's page (team, deadline, poll, raters and links,
-overrides, results, forms, export), the raters' ballots (accounts and single-use links), and the
-members' page (述职 reports and 结果反馈). Views stay thin: parse, call a service or selector, render."""
+"""The office's pages of the leadership appraisal (team, deadline, poll, raters and links, overrides,
+results, export) and the printable appraisal form. The raters' and members' pages are in
+``member_views``. Views stay thin: parse, call a service or selector, render."""
 from __future__ import annotations
 
 from django.contrib import messages
@@ -17,12 +17,12 @@ from appraisal import access
 from appraisal.errors import ApplicationError
 from appraisal.models import AssessmentYear, Department, Person, Position
 from appraisal.selectors import current_organisation
-from scoring import ballots as satisfaction_ballots
 
+from . import ballots as polls
 from . import selectors, services
 from .export import leadership_workbook
-from .forms import DeadlineForm, LeadershipLinksForm, OverrideForm, PollOpenForm, ReportForm, SummaryForm, SuperiorsForm
-from .models import LeadershipMember, LeadershipPoll, LeadershipRater
+from .forms import DeadlineForm, LeadershipLinksForm, OverrideForm, PollOpenForm, SuperiorsForm
+from .models import LeadershipMember, LeadershipPoll
 
 
 def _page(request, template, context, *, tab, status=200):
@@ -88,7 +88,7 @@ def office(request, *, links=None, forms=None, status=200):
         "rows": [{"member": m, "result": member_results.get(m.person_id), "aggregate": aggregates.get(m.pk)}
                  for m in members],
         "team_aggregate": aggregates.get(None), "min_raters": int(scheme.get("leadership.min_raters", 3)),
-        "running": poll is not None and services.poll_running(poll),
+        "running": poll is not None and polls.poll_running(poll),
         "progress": _progress(poll) if poll else None,
         "deadline_form": DeadlineForm(initial={"report_deadline": team.report_deadline} if team else None),
         "open_form": forms.get("open") or PollOpenForm(),
@@ -167,7 +167,7 @@ def office_poll_open(request, year_pk):
     form = PollOpenForm(request.POST)
     if form.is_valid():
         try:
-            services.poll_open(user=request.user, team=team, closes_at=form.cleaned_data["closes_at"])
+            polls.poll_open(user=request.user, team=team, closes_at=form.cleaned_data["closes_at"])
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
@@ -190,7 +190,7 @@ def office_superiors(request, pk):
     form = SuperiorsForm(request.POST, prefix="sup")
     if form.is_valid():
         try:
-            added = services.superiors_add(user=request.user, poll=poll, accounts=form.cleaned_data["accounts"])
+            added = polls.superiors_add(user=request.user, poll=poll, accounts=form.cleaned_data["accounts"])
         except ApplicationError as error:
             form.add_error(None, _error_text(error))
         else:
@@ -210,7 +210,7 @@ def office_links(request, pk):
     if form.is_valid():
         try:
             with transaction.atomic():
-                created = [services.link_create(user=request.user, poll=poll, group=form.cleaned_data["group"],
+                created = [polls.link_create(user=request.user, poll=poll, group=form.cleaned_data["group"],
                                                 label=label, expires_at=form.cleaned_data["expires_at"])
                            for label in form.labels()]
         except ApplicationError as error:
@@ -231,7 +231,7 @@ def office_links(request, pk):
 def office_poll_close(request, pk):
     poll = _office_poll(request, pk)
     try:
-        services.poll_close(user=request.user, poll=poll, reason=request.POST.get("reason", "")[:500])
+        polls.poll_close(user=request.user, poll=poll, reason=request.POST.get("reason", "")[:500])
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -270,132 +270,3 @@ def appraisal_form(request, year_pk, member_pk):
         "result": member_results.get(member.person_id), "aggregate": aggregates.get(member.pk),
         "team_aggregate": aggregates.get(None), "provisional": selectors.provisional(year),
         "printed_at": timezone.localtime(), "min_raters": int(scheme["leadership.min_raters"])})
-
-
-# ---------------------------------------------------------------- ballots
-
-@access.require("leadership.rate")
-@never_cache
-def ballots(request):
-    actor = access.actor_for(request.user)
-    return _page(request, "scoring/leadership_ballots.html", {
-        "entries": selectors.ballots_for(request.user, actor.organisation_id)
-        + _added_elsewhere(request, actor.organisation_id)}, tab="leadership_ballots")
-
-
-def _added_elsewhere(request, organisation_id):
-    """Polls of other organisations an account was added to as 上级领导."""
-    polls = (LeadershipPoll.objects.filter(raters__user_id=request.user.pk, closed=False, closes_at__gt=timezone.now())
-             .exclude(team__assessment_year__organisation_id=organisation_id)
-             .select_related("team__assessment_year__organisation"))
-    result = []
-    for poll in polls:
-        rater = LeadershipRater.objects.get(poll=poll, user_id=request.user.pk)
-        result.append({"poll": poll, "rater": rater, "total": len(services.ballot_items(rater)),
-                       "done": rater.ratings.count()})
-    return result
-
-
-def _posted(request, rows) -> dict[str, tuple[str, str]]:
-    return {row["item"].key: (request.POST.get(f"g_{row['item'].key}", ""), request.POST.get(f"c_{row['item'].key}", ""))
-            for row in rows}
-
-
-@access.require("leadership.rate")
-@never_cache
-def ballot(request, pk):
-    poll = get_object_or_404(LeadershipPoll.objects.select_related("team__assessment_year__organisation"), pk=pk)
-    access.check(request.user, "leadership.rate", poll)
-    rater = services.account_rater(request.user, poll)
-    if rater is None:
-        access.check(request.user, "office.manage", poll)  # the 403 page, audited
-    posted = None
-    if request.method == "POST":
-        posted = _posted(request, selectors.ballot_rows(rater))
-        try:
-            services.ballot_submit(entries=posted, user=request.user, poll=poll)
-        except ApplicationError as error:
-            messages.error(request, _error_text(error))
-        else:
-            messages.success(request, _("测评已提交，谢谢！已评定的对象不能再修改。"))
-            return redirect("scoring:leadership_ballot", pk=poll.pk)
-        rater = services.account_rater(request.user, poll)
-    return _page(request, "scoring/leadership_ballot.html", _ballot_context(rater, posted),
-                 tab="leadership_ballots", status=400 if posted else 200)
-
-
-def _ballot_context(rater, posted) -> dict:
-    rows = selectors.ballot_rows(rater, posted)
-    return {"rater": rater, "poll": rater.poll, "team": rater.poll.team, "rows": rows,
-            "open_rows": sum(1 for r in rows if r["given"] is None),
-            "editable": services.poll_running(rater.poll) and any(r["given"] is None for r in rows)}
-
-
-@access.require(access.PUBLIC)
-@never_cache
-def link(request, token):
-    """An invited rater's ballot through a single-use link; no account. Unknown, used and expired
-    links all get the same answer."""
-    rater = (LeadershipRater.objects.select_related("poll__team__assessment_year__organisation")
-             .filter(token_hash=satisfaction_ballots.token_digest(token), user__isnull=True).first())
-    now = timezone.now()
-    if rater is None or rater.submitted_at or (rater.expires_at and rater.expires_at <= now) \
-            or not services.poll_running(rater.poll, now):
-        return render(request, "scoring/satisfaction_link_invalid.html", status=404)
-    posted = None
-    if request.method == "POST":
-        posted = _posted(request, selectors.ballot_rows(rater))
-        try:
-            services.ballot_submit(entries=posted, token=token)
-        except satisfaction_ballots.LinkInvalid:
-            return render(request, "scoring/satisfaction_link_invalid.html", status=404)
-        except ApplicationError as error:
-            messages.error(request, _error_text(error))
-        else:
-            return redirect("scoring:satisfaction_done")
-    context = _ballot_context(rater, posted)
-    context["external"] = True
-    response = render(request, "scoring/leadership_ballot.html", context, status=400 if posted else 200)
-    response["Referrer-Policy"] = "same-origin"
-    return response
-
-
-# ---------------------------------------------------------------- members: reports and feedback
-
-@access.require("leadership.member")
-@never_cache
-def mine(request):
-    actor = access.actor_for(request.user)
-    memberships = selectors.membership(actor.person_id, actor.organisation_id)
-    wanted = request.GET.get("year", "")
-    member = next((m for m in memberships if str(m.team.assessment_year_id) == wanted), memberships[0])
-    team = member.team
-    year = team.assessment_year
-    if request.method == "POST":
-        which = request.POST.get("which")
-        form = (SummaryForm if which == "summary" else ReportForm)(request.POST)
-        if form.is_valid():
-            try:
-                if which == "summary":
-                    services.summary_save(user=request.user, team=team, text=form.cleaned_data["text"])
-                else:
-                    services.report_save(user=request.user, member=member, text=form.cleaned_data["text"])
-            except ApplicationError as error:
-                messages.error(request, _error_text(error))
-            else:
-                messages.success(request, _("述职报告已保存。"))
-                return redirect(f"{reverse('scoring:leadership_mine')}?year={year.pk}")
-        else:
-            messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
-    scheme = selectors.scheme_of(year)
-    team_result, member_results = selectors.results_of(year)
-    aggregates = selectors.aggregates(selectors.poll_of(team), scheme)
-    open_reports = team.report_deadline is None or timezone.now() <= team.report_deadline
-    return _page(request, "scoring/leadership_mine.html", {
-        "memberships": memberships, "member": member, "team": team, "year": year,
-        "report_form": ReportForm(initial={"text": member.report}),
-        "summary_form": SummaryForm(initial={"text": team.summary}) if member.is_principal else None,
-        "open_reports": open_reports, "team_result": team_result, "result": member_results.get(member.person_id),
-        "aggregate": aggregates.get(member.pk), "team_aggregate": aggregates.get(None),
-        "poll": selectors.poll_of(team), "provisional": selectors.provisional(year),
-        "min_raters": int(scheme["leadership.min_raters"])}, tab="leadership_mine")

@@ -42,11 +42,12 @@ def setting(world, year):
                                             accounts=[world.users["leader"]])
     link = ballots.satisfaction_link_create(user=office, evaluation=evaluation, group="基层分局", label="分局甲")
     # the leadership poll: 陈局长 (the person behind "leader-person", no role of ROLES) leads the team
+    from scoring.leadership import ballots as leadership_ballots
     from scoring.leadership import services as leadership
 
     team = leadership.team_save(user=office, assessment_year=year,
                                 members=[leadership.MemberInput(world.leader_person.pk, True)])
-    poll = leadership.poll_open(user=office, team=team, closes_at=timezone.now() + timedelta(days=3))
+    poll = leadership_ballots.poll_open(user=office, team=team, closes_at=timezone.now() + timedelta(days=3))
     return {"evaluation": evaluation, "rater": outsider_rater, "token": link.token, "period": month(year),
             "year": year, "poll": poll, "member": team.members.get()}
 

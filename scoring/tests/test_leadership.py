@@ -13,7 +13,7 @@ from django.utils import timezone
 from appraisal.errors import PermissionDeniedError, StateError, ValidationFailed
 from appraisal.models import AuditEvent, Position
 from appraisal.tests.factories import PersonFactory, person_user
-from scoring.leadership import selectors, services
+from scoring.leadership import ballots, selectors, services
 from scoring.leadership.services import MemberInput
 from scoring.models import (
     LeadershipMemberResult, LeadershipPoll, LeadershipRater, LeadershipRating, LeadershipTeamResult,
@@ -36,7 +36,7 @@ def team(world, year):
 
 @pytest.fixture
 def poll(world, team):
-    return services.poll_open(user=world.users["office"], team=team, closes_at=timezone.now() + timedelta(days=3))
+    return ballots.poll_open(user=world.users["office"], team=team, closes_at=timezone.now() + timedelta(days=3))
 
 
 def members(team):
@@ -105,14 +105,14 @@ def test_reports_have_limits_owners_and_a_deadline(world, team):
 
 def test_groups_scales_and_one_ballot_per_rater_and_object(world, team, poll):
     staff = world.users["staff"]
-    rater = services.ballot_submit(user=staff, poll=poll, entries={
+    rater = ballots.ballot_submit(user=staff, poll=poll, entries={
         "team": ("好", "团结务实"), key(team, "L01"): ("优秀", "")})
     assert rater.group == "群众"
     with pytest.raises(ValidationFailed):  # the same object again
-        services.ballot_submit(user=staff, poll=poll, entries={"team": ("较好", "")})
+        ballots.ballot_submit(user=staff, poll=poll, entries={"team": ("较好", "")})
     with pytest.raises(ValidationFailed):  # a member on the team scale
-        services.ballot_submit(user=staff, poll=poll, entries={key(team, "L02"): ("好", "")})
-    services.ballot_submit(user=staff, poll=poll, entries={key(team, "L02"): ("称职", "")})  # comes back later
+        ballots.ballot_submit(user=staff, poll=poll, entries={key(team, "L02"): ("好", "")})
+    ballots.ballot_submit(user=staff, poll=poll, entries={key(team, "L02"): ("称职", "")})  # comes back later
     assert LeadershipRating.objects.filter(rater=rater).count() == 3
     # the database refuses a second ballot of the same rater, group and object
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -120,39 +120,39 @@ def test_groups_scales_and_one_ballot_per_rater_and_object(world, team, poll):
 
     # a member: the principal grades the team as 自评, the self on the self scale, the other as 班子成员
     principal = world.leader_person.user
-    items = {i.key: i for i in services.ballot_items(services.account_rater(principal, poll))}
+    items = {i.key: i for i in ballots.ballot_items(ballots.account_rater(principal, poll))}
     assert items["team"].group == "自评" and items[key(team, "L01")].group == "自评"
     assert items[key(team, "L01")].scale == ("优秀", "良好", "一般", "较差")
     assert items[key(team, "L02")].group == "班子成员"
     with pytest.raises(ValidationFailed):  # 称职 is not on the self scale
-        services.ballot_submit(user=principal, poll=poll, entries={key(team, "L01"): ("称职", "")})
-    services.ballot_submit(user=principal, poll=poll, entries={key(team, "L01"): ("良好", ""),
+        ballots.ballot_submit(user=principal, poll=poll, entries={key(team, "L01"): ("称职", "")})
+    ballots.ballot_submit(user=principal, poll=poll, entries={key(team, "L01"): ("良好", ""),
                                                                key(team, "L02"): ("优秀", "")})
     # administrators never rate; the ballot is audited with its rater (the audit administrator's log)
     with pytest.raises(PermissionDeniedError):
-        services.ballot_submit(user=world.users["auditor"], poll=poll, entries={"team": ("好", "")})
+        ballots.ballot_submit(user=world.users["auditor"], poll=poll, entries={"team": ("好", "")})
     event = AuditEvent.objects.filter(action="leadership.ballot").order_by("-id").first()
     assert event.actor_name == principal.username and "L02" in event.new_value
 
 
 def test_single_use_links_for_invited_representatives(world, team, poll):
-    link = services.link_create(user=world.users["office"], poll=poll, group="群众", label="人大代表")
-    services.ballot_submit(token=link.token, entries={"team": ("较好", "")})
-    with pytest.raises(services.LinkInvalid):
-        services.ballot_submit(token=link.token, entries={key(team, "L01"): ("优秀", "")})
-    expired = services.link_create(user=world.users["office"], poll=poll, group="上级领导", label="市局领导",
+    link = ballots.link_create(user=world.users["office"], poll=poll, group="群众", label="人大代表")
+    ballots.ballot_submit(token=link.token, entries={"team": ("较好", "")})
+    with pytest.raises(ballots.LinkInvalid):
+        ballots.ballot_submit(token=link.token, entries={key(team, "L01"): ("优秀", "")})
+    expired = ballots.link_create(user=world.users["office"], poll=poll, group="上级领导", label="市局领导",
                                    expires_at=timezone.now() + timedelta(minutes=1))
     LeadershipRater.objects.filter(pk=expired.rater.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
-    with pytest.raises(services.LinkInvalid):
-        services.ballot_submit(token=expired.token, entries={"team": ("好", "")})
+    with pytest.raises(ballots.LinkInvalid):
+        ballots.ballot_submit(token=expired.token, entries={"team": ("好", "")})
     with pytest.raises(ValidationFailed):  # links only for 群众 and 上级领导
-        services.link_create(user=world.users["office"], poll=poll, group="班子成员", label="x")
+        ballots.link_create(user=world.users["office"], poll=poll, group="班子成员", label="x")
     # the public link page: unknown, used and valid tokens
     client_response = lambda token: __import__("django.test", fromlist=["Client"]).Client().get(  # noqa: E731
         reverse("scoring:leadership_link", args=[token]))
     assert client_response(link.token).status_code == 404
     assert client_response("nonsense").status_code == 404
-    fresh = services.link_create(user=world.users["office"], poll=poll, group="群众", label="政协委员")
+    fresh = ballots.link_create(user=world.users["office"], poll=poll, group="群众", label="政协委员")
     page = client_response(fresh.token)
     assert page.status_code == 200 and "领导班子" in page.content.decode()
 
@@ -160,14 +160,14 @@ def test_single_use_links_for_invited_representatives(world, team, poll):
 def _rate_team_by(world, poll, grades):
     """Ratings of the team by link raters, with comments."""
     for index, grade in enumerate(grades):
-        link = services.link_create(user=world.users["office"], poll=poll, group="群众", label=f"代表{index}")
-        services.ballot_submit(token=link.token, entries={"team": (grade, f"意见{index}")})
+        link = ballots.link_create(user=world.users["office"], poll=poll, group="群众", label=f"代表{index}")
+        ballots.ballot_submit(token=link.token, entries={"team": (grade, f"意见{index}")})
 
 
 def test_aggregates_and_comments_respect_the_floor_and_the_end_of_the_poll(world, team, poll):
     scheme = selectors.scheme_of(team.assessment_year)
     _rate_team_by(world, poll, ["好", "较好"])
-    services.ballot_submit(user=world.leader_person.user, poll=poll, entries={"team": ("好", "自评意见")})
+    ballots.ballot_submit(user=world.leader_person.user, poll=poll, entries={"team": ("好", "自评意见")})
     close(poll)
     team_aggregate = selectors.aggregates(poll, scheme)[None]
     # two others and a self-assessment: under the floor of 3, nothing is shown

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from appraisal.demo import DEMO_PASSWORD, load_demo
 from appraisal.models import AssessmentYear, Person
-from scoring.leadership import selectors, services
+from scoring.leadership import ballots, selectors
 from scoring.models import LeadershipMemberResult, LeadershipPoll, LeadershipRating
 from scoring.services import year_compute
 
@@ -60,8 +60,8 @@ def test_rate_read_feedback_and_print_the_form(page, screenshot, demo):
     poll = selectors.poll_of(team)
     office_user = staff.organisation.role_assignments.get(role="office").user
     for label, comment in (("人大代表", "注重调查研究"), ("政协委员", "")):
-        link = services.link_create(user=office_user, poll=poll, group="群众", label=label)
-        services.ballot_submit(token=link.token, entries={"team": ("好", comment),
+        link = ballots.link_create(user=office_user, poll=poll, group="群众", label=label)
+        ballots.ballot_submit(token=link.token, entries={"team": ("好", comment),
                                                           str(members["L02"].pk): ("优秀", "")})
     login(page, "office", DEMO_PASSWORD)
     page.goto("/scoring/leadership/")
