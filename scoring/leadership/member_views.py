@@ -3,6 +3,7 @@ links) and the members' page (述职 reports and 结果反馈). The office's pag
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -55,8 +56,8 @@ def ballot(request, pk):
     poll = get_object_or_404(LeadershipPoll.objects.select_related("team__assessment_year__organisation"), pk=pk)
     access.check(request.user, "leadership.rate", poll)
     rater = polls.account_rater(request.user, poll)
-    if rater is None:
-        access.check(request.user, "office.manage", poll)  # the 403 page, audited
+    if rater is None:  # e.g. a 局领导 outside the team whom the office did not add
+        raise PermissionDenied("leadership.rate")
     posted = None
     if request.method == "POST":
         posted = _posted(request, selectors.ballot_rows(rater))

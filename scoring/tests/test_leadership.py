@@ -269,3 +269,16 @@ def test_page_queries_do_not_grow_with_the_team(client, world, team, poll):
         *[MemberInput(p.pk, False, (world.other_department.pk,) if i == 1 else ()) for i, p in enumerate(extra)
           if i]])
     assert counts() == before
+
+
+def test_a_leader_outside_the_team_rates_only_when_added(client, world, team, poll):
+    outside = PersonFactory(department=None, organisation=world.organisation, staff_id="L09", name="调研员",
+                            position=Position.LEADER)
+    user = person_user(outside, "outside-leader")
+    client.force_login(user)
+    assert client.get(reverse("scoring:leadership_ballot", args=[poll.pk])).status_code == 403
+    with pytest.raises(PermissionDeniedError):
+        ballots.ballot_submit(user=user, poll=poll, entries={"team": ("好", "")})
+    ballots.superiors_add(user=world.users["office"], poll=poll, accounts=[user])
+    assert client.get(reverse("scoring:leadership_ballot", args=[poll.pk])).status_code == 200
+    assert ballots.ballot_submit(user=user, poll=poll, entries={"team": ("好", "")}).group == "上级领导"
