@@ -30,7 +30,8 @@ def _sheet(workbook, name, headers):
     for cell in worksheet[1]:
         cell.font = Font(bold=True)
     for index, header in enumerate(headers, start=1):
-        worksheet.column_dimensions[worksheet.cell(row=1, column=index).column_letter].width = max(10, 3 * len(header) + 4)
+        letter = worksheet.cell(row=1, column=index).column_letter
+        worksheet.column_dimensions[letter].width = max(10, 3 * len(header) + 4)
     worksheet.freeze_panes = "A2"
     return worksheet
 

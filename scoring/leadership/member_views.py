@@ -46,8 +46,8 @@ def _added_elsewhere(request, organisation_id):
 
 
 def _posted(request, rows) -> dict[str, tuple[str, str]]:
-    return {row["item"].key: (request.POST.get(f"g_{row['item'].key}", ""), request.POST.get(f"c_{row['item'].key}", ""))
-            for row in rows}
+    keys = [row["item"].key for row in rows]
+    return {key: (request.POST.get(f"g_{key}", ""), request.POST.get(f"c_{key}", "")) for key in keys}
 
 
 @access.require("leadership.rate")
