@@ -3,7 +3,6 @@ from django.urls import path
 from . import job_views, views
 from .leadership import member_views as leadership_members
 from .leadership import views as leadership
-from .leadership import views as leadership
 
 app_name = "scoring"
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('appraisal', '0004_department_is_active'),
-        ('scoring', '0002_schedules'),
+        ('scoring', '0003_job_states'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
