@@ -9,20 +9,11 @@ import openpyxl
 from openpyxl.styles import Font
 
 from appraisal.exchange.writer import FIGURE, FIGURE_FORMAT, RESULT_SHEET_BY_NAME, _figure
+from appraisal.xlsx import append_row
 from scoring import leadership_rules as lr
 from scoring.results import stored_results
 
 from . import selectors
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value):
-    """User-entered text never becomes a formula in Excel (formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
 
 def _sheet(workbook, name, headers):
     worksheet = workbook.create_sheet(name)
@@ -64,7 +55,7 @@ def leadership_workbook(assessment_year) -> bytes:
         summary.append([name, staff_id or None, *[aggregate.counts[g] for g in lr.GROUPS],
                         *[_figure(aggregate.means[g]) for g in lr.GROUPS], _figure(aggregate.poll)])
         for text in aggregate.comments:
-            comments.append([name, staff_id or None, safe_text(text)])
+            append_row(comments, [name, staff_id or None, text])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
