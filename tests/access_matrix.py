@@ -27,7 +27,7 @@ ROLES = ["anonymous", "staff", "head", "outsider", "assessor", "office", "office
          "auditor"]
 EVERYONE = frozenset(ROLES) - {"anonymous"}
 OWNERS = {"": "appraisal", "indicators": "appraisal", "scoring": "scoring", "tracelog": "tracelog",
-          "results": "rewards", "admin": "tests"}
+          "results": "rewards", "periods": "periods", "admin": "tests"}
 
 
 @dataclass(frozen=True)
