@@ -1,6 +1,7 @@
 """The indicator journeys in a real browser: the office edits a leaf, the head splits a leaf's
 weights (and sees the error when they sum to 90), a civil servant opens the own person table."""
 import pytest
+from playwright.sync_api import expect
 
 from appraisal.demo import DEMO_PASSWORD, load_demo
 from indicators.models import Indicator, ResponsibilityWeight
@@ -33,6 +34,11 @@ def test_office_head_and_staff_journeys(page, screenshot):
     page.get_by_label("分值").fill("18")
     page.get_by_label("指标名称").fill("业务办理按时办结率（修订）")
     page.get_by_role("button", name="保存").click()
+    # months of the demo year are already scored: a new full score needs a reason and an open month
+    expect(page.locator("#form-errors")).to_contain_text("须写明依据")
+    page.get_by_label("修改原因").fill("11月局务会议决定调整分值")
+    page.get_by_label("生效月份").select_option("12")
+    page.get_by_role("button", name="保存").click()
     page.wait_for_url("**/indicators/*/#ind-*")
     assert "业务办理按时办结率（修订）" in page.content()
     assert Indicator.objects.get(code="B010101").full_score == 18
@@ -53,6 +59,11 @@ def test_office_head_and_staff_journeys(page, screenshot):
     assert "合计为 90%，应为 100%" in page.locator("#form-errors").inner_text()
     screenshot(page, "indicators-weights-error")
     page.locator(".weight-input").nth(1).fill("40")
+    page.get_by_role("button", name="保存").click()
+    # the demo year's months are already scored: the new weights need a reason and an open month
+    expect(page.locator("#form-errors")).to_contain_text("须写明依据")
+    page.get_by_label("说明").fill("科室分工调整，经局务会议同意")
+    page.get_by_label("生效月份").select_option("12")
     page.get_by_role("button", name="保存").click()
     page.wait_for_url("**/departments/**")
     weights = sorted(w.weight for w in ResponsibilityWeight.objects.filter(indicator=leaf))
