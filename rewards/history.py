@@ -87,6 +87,7 @@ def add_notes_sheet(assessment_year, buffer) -> None:
     from openpyxl.styles import Font
 
     from appraisal.models import Department
+    from appraisal.xlsx import append_row
 
     notes = notes_of_year(assessment_year)
     buffer.seek(0)
@@ -97,7 +98,7 @@ def add_notes_sheet(assessment_year, buffer) -> None:
         cell.font = Font(bold=True)
     for department in Department.objects.filter(pk__in=notes).order_by("sort_order", "code"):
         if notes[department.pk]:
-            sheet.append([department.code, department.name, "；".join(notes[department.pk])])
+            append_row(sheet, [department.code, department.name, "；".join(notes[department.pk])])
     sheet.column_dimensions["B"].width = 20
     sheet.column_dimensions["C"].width = 60
     buffer.seek(0)
