@@ -35,6 +35,12 @@ class RequestContext:
 
 
 current_request: ContextVar[RequestContext | None] = ContextVar("current_request", default=None)
+# Who runs a management command (appraisal/management/base.py): named on events without an account.
+current_operator: ContextVar[str] = ContextVar("current_operator", default="")
+
+
+def _actor_name(actor) -> str:
+    return getattr(actor, "username", "") if actor else current_operator.get()
 
 
 def _jsonable(value):
@@ -88,7 +94,7 @@ def record(action: str, *, obj=None, old=None, new=None, reason: str = "", actor
         event = AuditEvent(
             created_at=timezone.now(),
             actor=actor,
-            actor_name=getattr(actor, "username", "") if actor else "",
+            actor_name=_actor_name(actor),
             ip=ip,
             action=action,
             object_type=object_type,
@@ -130,7 +136,7 @@ def record_many(action: str, events: list[dict], *, actor=None, ip: str | None =
         for item in events:
             obj = item.get("obj")
             event = AuditEvent(
-                created_at=now, actor=actor, actor_name=getattr(actor, "username", "") if actor else "", ip=ip,
+                created_at=now, actor=actor, actor_name=_actor_name(actor), ip=ip,
                 action=item.get("action", action),
                 object_type=item.get("object_type") or (obj._meta.label if obj is not None else ""),
                 object_id=item.get("object_id") or (str(obj.pk) if obj is not None and obj.pk is not None else ""),

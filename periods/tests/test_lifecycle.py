@@ -181,6 +181,20 @@ def test_period_move_command_prints_the_checklist_and_refuses_in_chinese(small, 
         call_command("period_move", "ORG11", "2025", "1", "完成")
 
 
+def test_period_move_command_names_its_operator_in_the_audit_log(small, monkeypatch):
+    from appraisal import audit
+
+    monkeypatch.setenv("SUDO_USER", "ops-li")
+    with at(2025, 9, 29, 9, 0):
+        call_command("period_move", "ORG11", "2025", "1", "评分", operator="张三")
+        call_command("period_move", "ORG11", "2025", "2", "评分")
+    first, second = AuditEvent.objects.filter(action="period.advance").order_by("id")[:2]
+    assert (first.actor_id, first.actor_name) == (None, "命令行：张三")
+    assert second.actor_name == "命令行：ops-li"
+    # outside a command nothing is named: a scheduled job's events stay without an operator
+    assert audit.current_operator.get() == ""
+
+
 def test_period_move_command_exits_1_with_a_chinese_message(small, capsys):
     from django.core.management import ManagementUtility
 

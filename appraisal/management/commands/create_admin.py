@@ -4,14 +4,16 @@ import sys
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+
+from appraisal.management.base import AuditedCommand
 from django.db import transaction
 
 from appraisal import access, audit
 from appraisal.models import ADMIN_ROLES, AccountFlag, Person, Role, RoleAssignment
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "建立首批管理员账号（三员分立：系统管理员 / 安全管理员 / 审计管理员），首次登录须修改密码。"
 
     def add_arguments(self, parser):

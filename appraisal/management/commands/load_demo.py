@@ -1,10 +1,9 @@
-from django.core.management.base import BaseCommand
-
+from appraisal.management.base import AuditedCommand
 from appraisal.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
 from appraisal.models import Department, Person
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "创建演示单位（22 个部门、约 200 人）和各角色的演示账号（仅供演示）。"
 
     def add_arguments(self, parser):

@@ -4,8 +4,9 @@ Moves a period through the same checklist as the office's page (DOMAIN.md §8) a
 PERIOD is 1…12, 上半年, 下半年 or 全年; STATE is 填报 (reopen; needs a reason), 评分, 公示 or 锁定.
 Refused moves print the checklist and a Chinese message and exit with status 1.
 """
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from appraisal.management.base import AuditedCommand
 from appraisal import period_guards
 from appraisal import services as core
 from appraisal.errors import ApplicationError
@@ -29,7 +30,7 @@ def parse_period(text: str) -> tuple[str, int]:
     raise CommandError(f"周期“{text}”无效：应为 1…12、上半年、下半年或全年。")
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "按检查清单移动考核周期的状态（填报/评分/公示/锁定），拒绝时退出码为 1。"
 
     def add_arguments(self, parser):

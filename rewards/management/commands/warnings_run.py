@@ -1,13 +1,14 @@
 """python manage.py warnings_run ORG_CODE YEAR MONTH [--dry-run]: the pre-appraisal of a warning month,
 as the office's page runs it (drafts 待签发 warnings for review), or only lists them with --dry-run."""
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from appraisal.management.base import AuditedCommand
 from appraisal.errors import ApplicationError
 from appraisal.models import AssessmentYear
 from rewards.prewarnings import warnings_run
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "预考核：按考核方案的预警阈值生成某月的待签发预警（--dry-run 只列出，不写入）。"
 
     def add_arguments(self, parser):

@@ -2,15 +2,15 @@ import sys
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
 
+from appraisal.management.base import AuditedCommand
 from appraisal.errors import ApplicationError
 from appraisal.models import AssessmentYear
 from scoring.jobs import job_request
 from scoring.models import ScoringJob
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = ("计算单位某年度的全部成绩（与网页相同的 Celery 任务；未配置 Redis 时在本进程内执行）。"
             "任务失败时打印原因并以状态 1 退出。")
 

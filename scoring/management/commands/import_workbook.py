@@ -1,13 +1,12 @@
 import sys
 
-from django.core.management.base import BaseCommand
-
+from appraisal.management.base import AuditedCommand
 from appraisal.errors import ApplicationError
 from appraisal.exchange.importer import year_import
 from appraisal.exchange.reader import read_workbook
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "导入年度工作簿（全部校验通过才写入；有问题时列出全部问题并以状态 1 退出）。"
 
     def add_arguments(self, parser):
