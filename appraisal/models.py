@@ -143,6 +143,7 @@ class PeriodKind(models.TextChoices):
     MONTH = "month", _("月度")
     HALF = "half", _("半年")
     YEAR = "year", _("年度")
+    QUARTER = "quarter", _("季度")  # routine appraisal (docs/routine.md), when the scheme switches it on
 
 
 class PeriodState(models.TextChoices):
@@ -156,7 +157,7 @@ class Period(models.Model):
     assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="periods",
                                         verbose_name=_("考核年度"))
     kind = models.CharField(_("周期类型"), max_length=8, choices=PeriodKind.choices)
-    number = models.PositiveSmallIntegerField(_("序号"), help_text=_("月份 1–12，半年 1–2，年度 1"))
+    number = models.PositiveSmallIntegerField(_("序号"), help_text=_("月份 1–12，季度 1–4，半年 1–2，年度 1"))
     state = models.CharField(_("状态"), max_length=10, choices=PeriodState.choices, default=PeriodState.OPEN)
     state_changed_at = models.DateTimeField(_("状态变更时间"), null=True, blank=True)
     # The publicity window (DOMAIN.md §8): the day the period entered publicity and the last
@@ -184,6 +185,8 @@ class Period(models.Model):
             return f"{self.number}月"
         if self.kind == PeriodKind.HALF:
             return "上半年" if self.number == 1 else "下半年"
+        if self.kind == PeriodKind.QUARTER:
+            return f"第{self.number}季度"
         return "全年"
 
     @property

@@ -145,7 +145,8 @@ def register_facts(provider: FactProvider) -> None:
 
 def prerequisites(period, periods) -> list:
     """The periods of the same year that must be locked before ``period`` locks: the earlier
-    months of a month; the months of a half and the earlier half; everything for the year."""
+    months of a month; the earlier quarters of a quarter; the months of a half and the earlier half;
+    everything for the year."""
     from .models import PeriodKind
 
     order = {PeriodKind.MONTH: 0, PeriodKind.HALF: 1, PeriodKind.YEAR: 2}
@@ -155,6 +156,8 @@ def prerequisites(period, periods) -> list:
     if period.kind == PeriodKind.HALF:
         return [p for p in periods if (p.kind == PeriodKind.MONTH and p.number <= 6 * period.number)
                 or (p.kind == PeriodKind.HALF and p.number < period.number)]
+    if period.kind == PeriodKind.QUARTER:
+        return [p for p in periods if p.kind == PeriodKind.QUARTER and p.number < period.number]
     if period.kind == PeriodKind.YEAR:
         return [p for p in periods if p.kind != PeriodKind.YEAR]
     return []

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from .scheme_labels import SCHEME_KEY_LABELS, SCHEME_SECTION_LABELS  # noqa: F401 (re-exported)
+
 D = Decimal
 
 # Insertion order is the order of EXCHANGE.md and the order the scheme form shows.
@@ -108,128 +110,20 @@ SCHEME_DEFAULTS: dict[str, Decimal] = {
     # Periods and history (DOMAIN.md §8, §7.3): not in the year workbook, kept with the year's scheme.
     "period.publicity_days": D("5"),
     "department.pass_line": D("80"),
+    # Routine appraisal by quarters (Hulunbuir, DOMAIN.md §4, §7.2; docs/routine.md).
+    "routine.enabled": D("0"),
+    "routine.peer_gap": D("2"),
+    "routine.min_good_quarters": D("2"),
+    "routine.bar_below_good": D("1"),
+    "routine.summary_days": D("10"),
+    "routine.review_days": D("20"),
+    "routine.talk_days": D("15"),
 }
 
 # Keys whose value is a list of months, kept as text ("4,8") next to the numbers: the months of the
 # pre-appraisal (DOMAIN.md §9). They are not numbers, so they stay out of SCHEME_DEFAULTS.
 SCHEME_MONTH_LISTS: dict[str, tuple[int, ...]] = {
     "warning.months": (4, 8),
-}
-
-SCHEME_KEY_LABELS: dict[str, str] = {
-    "monthly.dept_weight": "月度：责任得分率权重",
-    "monthly.peer_weight": "月度：民主测评权重",
-    "monthly.trim_min_raters": "月度：去掉最高最低分的最少评价人数",
-    "monthly.grade.优秀": "月度等次：优秀分数线",
-    "monthly.grade.良好": "月度等次：良好分数线",
-    "monthly.grade.中等": "月度等次：中等分数线",
-    "peer.points.优秀": "民主测评：优秀对应分",
-    "peer.points.良好": "民主测评：良好对应分",
-    "peer.points.中等": "民主测评：中等对应分",
-    "peer.points.差": "民主测评：差对应分",
-    "workload.非常大": "工作量系数：非常大",
-    "workload.比较大": "工作量系数：比较大",
-    "workload.一般": "工作量系数：一般",
-    "workload.较小": "工作量系数：较小",
-    "workload.非常小": "工作量系数：非常小",
-    "halfyear.business_weight": "部门半年：业务类权重",
-    "halfyear.management_weight": "部门半年：管理类权重",
-    "halfyear.satisfaction_weight": "部门半年：满意度权重",
-    "satisfaction.points.优": "满意度测评：优对应分",
-    "satisfaction.points.良": "满意度测评：良对应分",
-    "satisfaction.points.中": "满意度测评：中对应分",
-    "satisfaction.points.差": "满意度测评：差对应分",
-    "satisfaction.group.主要领导": "满意度权重：主要领导",
-    "satisfaction.group.分管领导": "满意度权重：分管领导",
-    "satisfaction.group.机关部门": "满意度权重：机关部门",
-    "satisfaction.group.县区局和直属单位": "满意度权重：县区局和直属单位",
-    "satisfaction.group.基层分局": "满意度权重：基层分局",
-    "satisfaction.group.社会各界代表": "满意度权重：社会各界代表",
-    "halfyear.person_rate_weight": "个人半年：责任得分率权重",
-    "halfyear.person_satisfaction_weight": "个人半年：部门满意度权重",
-    "annual.monthly_weight": "年度：月度平均权重",
-    "annual.halfyear_weight": "年度：半年平均权重",
-    "annual.common_weight": "年度：共同类权重",
-    "common.bonus_cap": "共同类：加分合计上限",
-    "grade.leave_months_max": "不定等次：请假月数上限",
-    "grade.excellent_rate": "优秀比例：一般部门",
-    "grade.first_excellent_rate": "优秀比例：第一名部门",
-    "grade.last_excellent_rate": "优秀比例：末位部门",
-    "grade.excellent_min": "年度等次：优秀最低分",
-    "grade.competent_min": "年度等次：称职最低分",
-    "grade.basic_min": "年度等次：基本称职最低分",
-    "grade.poor_month_bars_excellent": "月度有“差”不得评优秀（1是，0否）",
-    "grade.last_basic_share": "末位部门：最多基本称职的比例",
-    "advanced.综合": "先进单位名额：综合部门组",
-    "advanced.业务": "先进单位名额：业务部门组",
-    "advanced.事业": "先进单位名额：事业单位组",
-    "reward.commendation_amount": "嘉奖奖金（元）",
-    "reward.merit_amount": "三等功奖金（元）",
-    "reward.merit_run": "连续优秀几年记三等功",
-    "reward.reserve_top": "后备干部：每部门前几名",
-    "bonus_coef.优秀": "奖金系数：优秀",
-    "bonus_coef.称职": "奖金系数：称职",
-    "bonus_coef.基本称职": "奖金系数：基本称职",
-    "bonus_coef.不称职": "奖金系数：不称职",
-    "peer.min_raters": "民主测评：计分所需最少评价人数（匿名下限）",
-    "satisfaction.min_raters": "满意度测评：计分所需最少评价人数（匿名下限）",
-    "leadership.min_raters": "班子测评：计分所需最少他评人数（匿名下限）",
-    "leadership.team.work_weight": "班子得分：工作实绩权重",
-    "leadership.team.poll_weight": "班子得分：民主测评权重",
-    "leadership.principal.team": "主要负责人得分：班子得分权重",
-    "leadership.principal.in_charge": "主要负责人得分：分管工作权重",
-    "leadership.principal.poll": "主要负责人得分：个人测评权重",
-    "leadership.member.team": "班子成员得分：班子得分权重",
-    "leadership.member.in_charge": "班子成员得分：分管工作权重",
-    "leadership.member.poll": "班子成员得分：个人测评权重",
-    "leadership.group.群众": "班子测评权重：群众",
-    "leadership.group.班子成员": "班子测评权重：班子成员",
-    "leadership.group.上级领导": "班子测评权重：上级领导",
-    "leadership.group.自评": "班子测评权重：自评",
-    "leadership.points.好": "班子测评：好对应分",
-    "leadership.points.较好": "班子测评：较好对应分",
-    "leadership.points.一般": "班子测评：一般对应分",
-    "leadership.points.差": "班子测评：差对应分",
-    "leadership.member_points.优秀": "成员测评：优秀对应分",
-    "leadership.member_points.称职": "成员测评：称职对应分",
-    "leadership.member_points.基本称职": "成员测评：基本称职对应分",
-    "leadership.member_points.不称职": "成员测评：不称职对应分",
-    "leadership.self_points.优秀": "成员自评：优秀对应分",
-    "leadership.self_points.良好": "成员自评：良好对应分",
-    "leadership.self_points.一般": "成员自评：一般对应分",
-    "leadership.self_points.较差": "成员自评：较差对应分",
-    "leadership.team_grade.好": "班子等次：好分数线",
-    "leadership.team_grade.较好": "班子等次：较好分数线",
-    "leadership.team_grade.一般": "班子等次：一般分数线",
-    "leadership.member_grade.优秀": "成员等次：优秀分数线",
-    "leadership.member_grade.称职": "成员等次：称职分数线",
-    "leadership.member_grade.基本称职": "成员等次：基本称职分数线",
-    "leadership.excellent_cap": "成员等次：优秀人数占比上限",
-    "warning.months": "预考核月份（如 4,8）",
-    "warning.attention_below": "预警：得分率低于此值为关注",
-    "warning.warning_below": "预警：得分率低于此值为警告",
-    "warning.serious_below": "预警：得分率低于此值为严重警告",
-    "period.publicity_days": "公示期（工作日天数）",
-    "department.pass_line": "部门及格线（连续三年末三位且低于此分调整班子）",
-}
-
-# The scheme form's sections: the first part of a key (before the first dot) → heading.
-SCHEME_SECTION_LABELS: dict[str, str] = {
-    "monthly": "月度考核",
-    "peer": "民主测评",
-    "workload": "工作量系数",
-    "halfyear": "半年考核",
-    "satisfaction": "360度满意度测评",
-    "annual": "年度考核",
-    "common": "共同类指标",
-    "grade": "年度等次",
-    "advanced": "先进单位",
-    "reward": "奖励",
-    "bonus_coef": "奖金系数",
-    "leadership": "领导班子考核",
-    "warning": "预考核预警",
-    "period": "周期与公示",
-    "department": "部门历史",
 }
 
 # Each group of weights sums to 1 (DOMAIN.md §6); the name is what the message shows.
@@ -306,8 +200,13 @@ INTEGER_KEYS: dict[str, tuple[int, int | None]] = {
     "satisfaction.min_raters": (1, None),
     "leadership.min_raters": (1, None),
     "period.publicity_days": (1, 30),
+    "routine.peer_gap": (0, 3),
+    "routine.min_good_quarters": (0, 4),
+    "routine.summary_days": (1, 60),
+    "routine.review_days": (1, 90),
+    "routine.talk_days": (1, 90),
 }
-FLAG_KEYS = ("grade.poor_month_bars_excellent",)
+FLAG_KEYS = ("grade.poor_month_bars_excellent", "routine.enabled", "routine.bar_below_good")
 
 
 def _fmt(value: Decimal) -> str:

@@ -32,7 +32,7 @@ def _require(user, rule: str, obj=None) -> None:
 
 def year_open(*, user, organisation: Organisation, year: int) -> AssessmentYear:
     """Open an assessment year: its scheme (last year's values, else the defaults) and its
-    15 periods (12 months, 2 halves, the year), all open."""
+    15 periods (12 months, 2 halves, the year), all open; in routine mode also its 4 quarters."""
     _require(user, "office.manage", organisation)
     with transaction.atomic():
         if AssessmentYear.objects.filter(organisation=organisation, year=year).exists():
@@ -47,6 +47,7 @@ def year_open(*, user, organisation: Organisation, year: int) -> AssessmentYear:
             + [Period(assessment_year=assessment_year, kind=PeriodKind.HALF, number=h) for h in (1, 2)]
             + [Period(assessment_year=assessment_year, kind=PeriodKind.YEAR, number=1)]
         )
+        quarters_ensure(assessment_year, values)
         audit.record("year.open", actor=user, obj=assessment_year, new={"year": year, "scheme": values},
                      organisation_id=organisation.pk)
     return assessment_year
@@ -78,9 +79,23 @@ def scheme_update(*, user, scheme: Scheme, values: dict[str, Decimal], reason: s
             return scheme
         scheme.values = new_values
         scheme.save(update_fields=["values", "updated_at"])
+        quarters_ensure(assessment_year, new_values)
         audit.record("scheme.update", actor=user, obj=scheme, old=old, new=changed, reason=reason,
                      organisation_id=assessment_year.organisation_id)
     return scheme
+
+
+def quarters_ensure(assessment_year: AssessmentYear, values: dict) -> int:
+    """Routine mode (``routine.enabled``, docs/routine.md) gives the year its four quarters, open, as
+    periods with the same states and guards as months. Switching it off keeps them (and their data)."""
+    if Decimal(str(values.get("routine.enabled", "0"))) == 0:
+        return 0
+    have = set(Period.objects.filter(assessment_year=assessment_year, kind=PeriodKind.QUARTER)
+               .values_list("number", flat=True))
+    missing = [Period(assessment_year=assessment_year, kind=PeriodKind.QUARTER, number=q)
+               for q in range(1, 5) if q not in have]
+    Period.objects.bulk_create(missing)
+    return len(missing)
 
 
 class GuardRefused(StateError):

@@ -23,6 +23,8 @@ def last_month(period: Period) -> int:
         return period.number
     if period.kind == PeriodKind.HALF:
         return 6 * period.number
+    if period.kind == PeriodKind.QUARTER:
+        return 3 * period.number
     return 12
 
 
@@ -118,7 +120,7 @@ def ballots(period: Period, to_state: str, facts: dict) -> None:
         elif not evaluation.closed and evaluation.closes_at > timezone.now():
             items.append(_("满意度测评尚未结束（截止 %(at)s）") % {
                 "at": f"{timezone.localtime(evaluation.closes_at):%Y-%m-%d %H:%M}"})
-    facts["ballots_open"] = items
+    facts.setdefault("ballots_open", []).extend(items)  # other apps (routine quarters) add theirs
 
 
 def objections(period: Period, to_state: str, facts: dict) -> None:

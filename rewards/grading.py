@@ -156,6 +156,9 @@ class Appraisee:
     vetoed: bool = False
     leave_months: int = 0
     poor_month: bool = False  # some monthly grade 差 in the year
+    # routine appraisal by quarters (docs/routine.md): quarters graded 好, and whether its bars exclude 优秀
+    good_quarters: int = 0
+    routine_barred: bool = False
 
 
 def _desc_key(value: Decimal | None) -> tuple[int, Decimal]:
@@ -202,6 +205,7 @@ class GradeRules:
     basic_min: Decimal
     poor_month_bars_excellent: bool
     last_basic_share: Decimal
+    routine: bool = False  # routine mode: candidates with more quarters graded 好 take the places first
 
 
 def is_graded(person: Appraisee, rules: GradeRules) -> bool:
@@ -219,10 +223,13 @@ def threshold_grade(score: Decimal, rules: GradeRules) -> str:
 
 
 def is_excellent_candidate(person: Appraisee, rules: GradeRules) -> bool:
-    """Candidate for a quota place: not vetoed, no monthly 差 (when the scheme bars it), A ≥ excellent_min."""
+    """Candidate for a quota place: not vetoed, no monthly 差 (when the scheme bars it), not barred by the
+    quarters of routine appraisal, A ≥ excellent_min."""
     if person.vetoed:
         return False
     if rules.poor_month_bars_excellent and person.poor_month:
+        return False
+    if person.routine_barred:
         return False
     return person.annual_score is not None and person.annual_score >= rules.excellent_min
 
@@ -274,8 +281,9 @@ def grade_department(
             quota = max(quota, 1)
             places_left = quota - 1
 
-    # 4: quota places, best candidates first
-    for person in ordered:
+    # 4: quota places, best candidates first (in routine mode: more quarters graded 好 first)
+    candidates = sorted(ordered, key=lambda p: -p.good_quarters) if rules.routine else ordered
+    for person in candidates:
         if places_left <= 0:
             break
         if person.staff_id in grades or not is_excellent_candidate(person, rules):

@@ -17,3 +17,8 @@ class ScoringConfig(AppConfig):
         from .leadership.demo import demo_step_leadership
 
         register_demo_step(350, demo_step_leadership)
+        from appraisal import period_guards
+
+        from .routine.facts import quarter_facts
+
+        period_guards.register_facts(quarter_facts)

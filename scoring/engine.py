@@ -232,6 +232,7 @@ class _Year:
             elif leaf.kind == "否决":
                 veto_marks[staff_id].append(value)
 
+        routine = self.routine_standings()
         for staff_id, person in self.persons.items():
             ma = rules.mean(self.monthly_scores.get(staff_id, []))
             ha = rules.mean(self.half_scores.get(staff_id, []))
@@ -253,7 +254,22 @@ class _Year:
                 vetoed=vetoed,
                 leave_months=person.leave_months,
                 poor_month=self.poor_month[staff_id],
+                good_quarters=routine[staff_id].good if staff_id in routine else 0,
+                routine_barred=routine[staff_id].barred if staff_id in routine else False,
             )
+
+    def routine_standings(self) -> dict:
+        """Each person's quarters of routine appraisal as the year-end bars read them (routine mode only)."""
+        s = self.s
+        if s["routine.enabled"] == 0:
+            return {}
+        from .routine.rules import year_standing
+
+        grades: dict[str, dict[int, str]] = defaultdict(dict)
+        for (staff_id, quarter), grade in self.data.quarter_grades.items():
+            grades[staff_id][quarter] = grade
+        return {staff_id: year_standing(grades.get(staff_id, {}), int(s["routine.min_good_quarters"]),
+                                        s["routine.bar_below_good"] != 0) for staff_id in self.persons}
 
     # ------------------------------------------------------------------ §7 rankings, grades, rewards
 
@@ -273,6 +289,7 @@ class _Year:
             basic_min=s["grade.basic_min"],
             poor_month_bars_excellent=s["grade.poor_month_bars_excellent"] != 0,
             last_basic_share=s["grade.last_basic_share"],
+            routine=s["routine.enabled"] != 0,
         )
         coefficients = {g: s[f"bonus_coef.{g}"] for g in grading.GRADE_ORDER}
         merit_run = int(s["reward.merit_run"])

@@ -277,3 +277,8 @@ class ScoringJob(models.Model):
 from .leadership.models import (  # noqa: E402,F401
     LeadershipCharge, LeadershipMember, LeadershipPoll, LeadershipRater, LeadershipRating, LeadershipTeam,
 )
+
+# Routine appraisal by quarters, 述职 and the development plan (a module of their own).
+from .routine.models import (  # noqa: E402,F401
+    DevelopmentPlan, QuarterPeerRating, QuarterSummary, ReportRound, Talk, YearReport,
+)

@@ -10,8 +10,8 @@ from appraisal.models import Period, PeriodKind, PeriodState
 def compute_on_publicity(sender, period, old_state, new_state, user, **kwargs):
     from .jobs import job_request
 
-    if new_state != PeriodState.PUBLICITY:
-        return
+    if new_state != PeriodState.PUBLICITY or period.kind == PeriodKind.QUARTER:
+        return  # a quarter's grades are routine appraisal's own (scoring.routine), not the pipeline's
     year_locked = Period.objects.filter(assessment_year=period.assessment_year, kind=PeriodKind.YEAR,
                                         state=PeriodState.LOCKED).exists()
     if not year_locked:

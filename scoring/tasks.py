@@ -37,3 +37,17 @@ def requeue_pending_jobs() -> dict:
     record_beat("scoring.watchdog")
     report = jobs_watch()
     return {"requeued": report.requeued, "failed": report.failed, "resent": report.resent}
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def routine_send_reminders(organisation_id: int | None = None) -> dict:
+    """Daily: reminders of routine appraisal's deadlines (quarterly summaries, evaluations, talks, 述职);
+    safe to run twice (notifications are keyed per recipient)."""
+    from appraisal.models import Organisation
+
+    from .routine.reminders import reminders_send
+
+    organisations = Organisation.objects.order_by("pk")
+    if organisation_id is not None:
+        organisations = organisations.filter(pk=organisation_id)
+    return {"notifications": sum(reminders_send(organisation=o) for o in organisations)}

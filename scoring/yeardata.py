@@ -145,6 +145,9 @@ class YearInput:
     # "班子" -> W, or a member's staff id -> F, entered by the office (班子实绩)
     leadership_overrides: dict[str, Decimal] = field(default_factory=dict)
     leadership_override_notes: dict[str, str] = field(default_factory=dict)  # 说明 of 班子实绩
+    # routine appraisal (docs/routine.md): (staff id, quarter) -> the quarter's final grade (好 …);
+    # read only when the scheme's routine.enabled is 1; the workbook carries none
+    quarter_grades: dict[tuple[str, int], str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

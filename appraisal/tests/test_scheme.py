@@ -49,7 +49,9 @@ EXCHANGE_KEYS = [
 ]
 # Keys of the product beyond the workbook's table: the pre-appraisal warnings (DOMAIN.md §9)
 PRODUCT_KEYS = ["warning.attention_below", "warning.warning_below", "warning.serious_below",
-                "period.publicity_days", "department.pass_line"]
+                "period.publicity_days", "department.pass_line",
+                "routine.enabled", "routine.peer_gap", "routine.min_good_quarters", "routine.bar_below_good",
+                "routine.summary_days", "routine.review_days", "routine.talk_days"]
 
 
 def test_every_exchange_key_has_a_decimal_default_and_a_label():
