@@ -10,6 +10,7 @@ from rewards.models import GradeHistory
 
 from . import plan_versions
 from .leadership.data import load_leadership
+from .routine.data import load_quarter_grades
 from .models import PeerRating, SatisfactionRating, WorkloadGrade
 from appraisal.scheme import SCHEME_MONTH_LISTS, merge_scheme
 from .yeardata import (
@@ -81,6 +82,6 @@ def load_year(assessment_year: AssessmentYear) -> YearInput:
                                   kind=i["kind"], importance=i["importance"]) for i in indicators],
         weights=weights, monthly_scores=monthly_scores, peer_ratings=peer, workload=workload,
         half_scores=half_scores, satisfaction=satisfaction, common_scores=common, history=history,
-        plan_changes=plan_changes,
+        plan_changes=plan_changes, quarter_grades=load_quarter_grades(year),
         **load_leadership(year),
     )

@@ -166,3 +166,15 @@ def test_the_quarters_checklist_names_missing_summaries_and_reviews(world, ry):
     assert facts["ballots_open"] == ["办公室：1 份季度小结未点评"]
     services.superior_review(user=world.users["head"], summary=summary, comment="好", grade="好")
     assert period_guards.gather(period, PeriodState.PUBLICITY)["ballots_open"] == []
+
+
+@pytest.mark.django_db
+def test_the_years_input_carries_the_quarters_grades(world, ry):
+    from scoring.loader import load_year
+
+    summary = _file(world, quarter(ry, 2))
+    services.superior_review(user=world.users["head"], summary=summary, comment="好", grade="较好")
+    _file_draft = services.summary_save(user=world.users["head"], period=quarter(ry, 2), text="草稿", self_grade="好")
+    data = load_year(ry)
+    assert data.quarter_grades == {(world.staff.staff_id, 2): "较好"}
+    assert data.scheme["routine.enabled"] == Decimal(1)
