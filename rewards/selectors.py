@@ -18,7 +18,7 @@ from rewards import publication
 from scoring.ballot_selectors import MIN_AGGREGATE_RATERS, peer_floor, year_scheme
 from scoring.models import (
     AnnualResult, DepartmentAnnualResult, DepartmentHalfResult, MonthlyResult, PeerRating, PersonHalfResult,
-    RewardResult, ScoringJob,
+    RewardResult,
 )
 
 HALVES = ("上半年", "下半年")
@@ -390,19 +390,3 @@ def overview(assessment_year: AssessmentYear, *, all_periods: bool = True) -> Ov
                                                for k in sorted(reward_totals, key=lambda t: REWARD_ORDER.get(t, 9))},
                     has_results=any(r.annual is not None or r.half_scores for r in ordered) or bool(rewards),
                     visibility=seen)
-
-
-def latest_job(assessment_year: AssessmentYear) -> ScoringJob | None:
-    return ScoringJob.objects.filter(assessment_year=assessment_year).order_by("-id").first()
-
-
-def job_payload(job: ScoringJob | None) -> dict:
-    if job is None:
-        return {"state": "", "state_label": "", "progress": 0, "stage": "", "message": "", "finished": True}
-    finished = job.state in (ScoringJob.State.DONE, ScoringJob.State.FAILED)
-    return {"id": job.pk, "state": job.state, "state_label": str(job.get_state_display()), "progress": job.progress,
-            "stage": job.stage, "message": job.message, "finished": finished,
-            "created_at": job.created_at.isoformat() if job.created_at else "",
-            "heartbeat_at": job.heartbeat_at.isoformat() if job.heartbeat_at else "",
-            "next_attempt_at": job.next_attempt_at.isoformat() if job.next_attempt_at else "",
-            "queued_in_database": job.state == ScoringJob.State.PENDING and job.dispatched_at is None}

@@ -18,6 +18,7 @@ from appraisal import access, audit
 from appraisal.errors import ApplicationError
 from appraisal.models import AssessmentYear, Department, Person
 from appraisal.selectors import current_organisation
+from scoring import job_display
 from scoring.models import ScoringJob
 
 from . import selectors
@@ -115,10 +116,10 @@ def overview(request):
     if year is not None:
         access.check(request.user, "office.or_leader", year)
     data = selectors.overview(year, all_periods=_sees_everything(request, year)) if year is not None else None
-    job = selectors.latest_job(year) if year is not None else None
+    job = job_display.latest_job(year) if year is not None else None
     return _page(request, "rewards/overview.html", {
         "years": years, "year": year, "overview": data, "grades": selectors.GRADES, "halves": selectors.HALVES,
-        "job": selectors.job_payload(job) if job else None,
+        "job": job_display.job_payload(job) if job else None,
         "can_compute": year is not None and access.can(request.user, "office.manage", year)})
 
 
@@ -159,7 +160,7 @@ def compute(request, year_pk):
 def job_status(request, year_pk):
     year = _year_of_org(request, year_pk)
     access.check(request.user, "office.or_leader", year)
-    return JsonResponse(selectors.job_payload(selectors.latest_job(year)))
+    return JsonResponse(job_display.job_payload(job_display.latest_job(year)))
 
 
 @access.require("office.or_leader")

@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from appraisal import access, health
 from appraisal.selectors import current_organisation
 
-from .jobs import recent_jobs
+from .job_display import recent_jobs
 
 
 @access.require("system.health")

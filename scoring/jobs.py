@@ -63,7 +63,7 @@ class JobTicket:
         if job.state == State.PENDING and job.dispatched_at is None:
             return _("消息队列暂不可用：计算任务（#%(id)s）已保存在数据库中排队，恢复后将自动执行。") % {"id": job.pk}
         if job.state == State.DONE:
-            return _("成绩计算已完成（任务 #%(id)s）。") % {"id": job.pk}
+            return _("成绩计算已完成（任务 #%(id)s）：%(summary)s") % {"id": job.pk, "summary": job.message}
         if job.state == State.FAILED:
             return _("成绩计算失败（任务 #%(id)s）：%(reason)s") % {"id": job.pk, "reason": job.message}
         return _("已提交成绩计算任务（#%(id)s），正在排队，请稍候。") % {"id": job.pk}
@@ -298,9 +298,3 @@ def _requeue_stale(job: ScoringJob, now) -> int | None:
             % {"time": _local(beat), "stage": job.stage, "new": new.pk})
         transaction.on_commit(lambda: job_dispatch(new.pk))
     return new.pk
-
-
-def recent_jobs(organisation, limit: int = 10) -> list[ScoringJob]:
-    """The organisation's latest jobs, newest first, for the health page."""
-    return list(ScoringJob.objects.filter(assessment_year__organisation=organisation)
-                .select_related("assessment_year", "requested_by").order_by("-id")[:limit])

@@ -64,16 +64,54 @@ class ComputeSummary:
     department_annual: int
     rewards: int
     leadership: int = 0  # 领导班子成绩 and 班子成员成绩 rows (DOMAIN.md §7.4)
+    frozen: frozenset = frozenset()  # (kind, number) of the periods left untouched
+    halves: tuple[str, ...] = ()  # the halves that got figures (上半年, 下半年)
 
     def line(self) -> str:
-        return (f"月度成绩 {self.monthly} 行，半年成绩 {self.person_half} 行，部门半年成绩 {self.department_half} 行，"
-                f"年度成绩 {self.annual} 行，部门年度成绩 {self.department_annual} 行，奖励 {self.rewards} 行"
-                + (f"，领导班子与班子成员成绩 {self.leadership} 行。" if self.leadership else "。"))
+        """What the run wrote, and why a table got no rows: a frozen period is left as it was, a half
+        with no half-year appraisal yet has nothing to compute (issue 14: never "0 行" alone, which
+        reads as if results were wiped)."""
+        frozen_months = sorted(number for kind, number in self.frozen if kind == PeriodKind.MONTH)
+        monthly = _("月度成绩 %(n)s 行") % {"n": self.monthly}
+        if frozen_months:
+            monthly += _("（%(months)s已锁定或公示，保持不变）") % {"months": months_text(frozen_months)}
+        notes = []
+        for name, number in HALF_NUMBER.items():
+            if (PeriodKind.HALF, number) in self.frozen:
+                notes.append(_("%(half)s已锁定或公示，保持不变") % {"half": _(name)})
+            elif name not in self.halves:
+                notes.append(_("%(half)s尚无半年考核数据，无需计算") % {"half": _(name)})
+        if self.person_half or self.department_half:
+            halves = _("半年成绩 %(n)s 行，部门半年成绩 %(d)s 行") % {"n": self.person_half, "d": self.department_half}
+            if notes:
+                halves += _("（%(notes)s）") % {"notes": _("；").join(notes)}
+        else:
+            halves = _("半年成绩未生成（%(notes)s）") % {"notes": _("；").join(notes)}
+        if (PeriodKind.YEAR, 1) in self.frozen:
+            annual = _("年度成绩、部门年度成绩与奖励：年度已锁定或公示，保持不变")
+        else:
+            annual = _("年度成绩 %(n)s 行，部门年度成绩 %(d)s 行，奖励 %(r)s 行") % {
+                "n": self.annual, "d": self.department_annual, "r": self.rewards}
+            if self.leadership:
+                annual += _("，领导班子与班子成员成绩 %(n)s 行") % {"n": self.leadership}
+        return _("%(monthly)s；%(halves)s；%(annual)s。") % {"monthly": monthly, "halves": halves, "annual": annual}
 
     def as_dict(self) -> dict:
         return {"monthly": self.monthly, "person_half": self.person_half, "department_half": self.department_half,
                 "annual": self.annual, "department_annual": self.department_annual, "rewards": self.rewards,
                 "leadership": self.leadership}
+
+
+def months_text(numbers: list[int]) -> str:
+    """Months as runs: [1, 2, 3, 5] → "1–3月、5月"."""
+    runs: list[list[int]] = []
+    for number in sorted(numbers):
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return _("、").join(_("%(a)s–%(b)s月") % {"a": run[0], "b": run[-1]} if len(run) > 1 else _("%(m)s月") % {"m": run[0]}
+                    for run in runs)
 
 
 def publish(assessment_year: AssessmentYear, result: YearResult, *, user=None,
@@ -137,7 +175,9 @@ def publish(assessment_year: AssessmentYear, result: YearResult, *, user=None,
                                    in_charge_score=r.in_charge_score, poll_score=r.poll_score,
                                    member_score=r.member_score, grade=r.grade) for r in result.leadership_members])
         summary = ComputeSummary(monthly, person_half, department_half, annual, department_annual, rewards,
-                                 leadership)
+                                 leadership, frozenset(frozen),
+                                 tuple(h for h in HALF_NUMBER if h not in frozen_halves
+                                       and any(r.half == h for r in result.person_half)))
         republish.publish_and_notify(assessment_year, before, written, reason=reason)
         if on_publish is not None:
             on_publish(summary)

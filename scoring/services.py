@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from appraisal.models import AssessmentYear
 
@@ -20,9 +21,11 @@ from .engine import compute_year
 from .loader import load_year
 from .publication import ComputeSummary, frozen_periods, publish, refuse_if_year_frozen
 
-__all__ = ["ComputeSummary", "Progress", "year_compute"]
+__all__ = ["ComputeSummary", "Progress", "STAGES", "year_compute"]
 
 Progress = Callable[[int, str], None]
+# The pipeline's stages as the job page lists them: (percent reached when the stage starts, name).
+STAGES = ((5, gettext_lazy("读取数据")), (30, gettext_lazy("计算成绩")), (60, gettext_lazy("写入成绩")))
 
 
 def year_compute(*, assessment_year: AssessmentYear, user=None, progress: Progress | None = None,
@@ -33,11 +36,12 @@ def year_compute(*, assessment_year: AssessmentYear, user=None, progress: Progre
     report = progress or (lambda percent, stage: None)
     if only is None:
         refuse_if_year_frozen(assessment_year, frozen_periods(assessment_year))
-    report(5, _("读取数据"))
+    (read, read_name), (calc, calc_name), (write, write_name) = STAGES
+    report(read, str(read_name))
     data = load_year(assessment_year)
-    report(30, _("计算成绩"))
+    report(calc, str(calc_name))
     result = compute_year(data)
-    report(60, _("写入成绩"))
+    report(write, str(write_name))
     summary = publish(assessment_year, result, user=user, on_publish=on_publish, only=only, reason=reason)
     report(100, _("完成"))
     return summary

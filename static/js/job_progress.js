@@ -18,6 +18,24 @@
     el("job-bar").classList.toggle("progress-bar-animated", !job.finished);
     el("job-bar").classList.toggle("progress-bar-striped", !job.finished);
     el("job-message").textContent = job.message;
+    const finished = el("job-finished");
+    if (finished) finished.textContent = job.finished_label || "";
+    const steps = el("job-stages");
+    if (steps && job.stages) {
+      const icons = {done: "bi-check-circle-fill text-success", failed: "bi-x-circle-fill text-danger",
+                     retrying: "bi-arrow-repeat text-warning", current: "bi-hourglass-split text-primary",
+                     todo: "bi-circle text-body-tertiary"};
+      steps.replaceChildren(...job.stages.map((step) => {
+        const item = document.createElement("li");
+        item.className = "list-inline-item job-step job-step-" + step.status;
+        item.dataset.status = step.status;
+        const icon = document.createElement("i");
+        icon.className = "bi " + (icons[step.status] || icons.todo);
+        icon.setAttribute("aria-hidden", "true");
+        item.append(icon, " " + step.label);
+        return item;
+      }));
+    }
   }
   let wasRunning = box.dataset.finished !== "1";
   function poll() {

@@ -79,6 +79,9 @@ def test_results_pages(page, screenshot, scenario, tmp_path):
     expect(page.locator("#job-stage")).to_have_text("完成", timeout=30_000)
     expect(page.locator("#job-percent")).to_have_text("100%")
     expect(page.locator("#job-state")).to_have_text("已完成")
+    # every step of the run is listed as done, with when it finished (an eager run is over at once)
+    expect(page.locator("#job-stages .job-step-done")).to_have_count(5)
+    expect(page.locator("#job-finished")).to_contain_text("完成于")
     screenshot(page, "results-overview")
 
     with page.expect_download() as info:
