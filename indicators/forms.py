@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from appraisal.fields import FiniteDecimalField, formfield
+from appraisal.forms import SpreadsheetUploadForm
 from appraisal.models import Department, Person
 
 from .models import Indicator
@@ -137,3 +138,19 @@ class WeightsForm(forms.Form):
 
     def person_fields(self):
         return [(person, self[f"w{person.pk}"]) for person in self.people]
+
+
+
+class PlanImportForm(SpreadsheetUploadForm):
+    """The plan workbook and, once the year is in use, the basis and effective month of its changes."""
+
+    reason = forms.CharField(label=_("修改原因"), required=False, max_length=500,
+                             help_text=_("已有周期开始评分后，导入中调整分值、周期、性质、加分上限或责任比重须写明依据（如局务会议决定）"))
+    effective_month = forms.TypedChoiceField(
+        label=_("生效月份"), required=False, coerce=int, empty_value=None,
+        choices=[("", "—")] + [(m, _("%(m)s月起") % {"m": m}) for m in range(1, 13)], help_text=_("之前的月份保持原值"))
+
+    def __init__(self, *args, in_use: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not in_use:
+            del self.fields["reason"], self.fields["effective_month"]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources
 
 from appraisal import access, audit
-from appraisal.errors import PermissionDeniedError
+from appraisal.errors import PermissionDeniedError, ValidationFailed
 from appraisal.models import AssessmentYear, Department, Person
 from appraisal.xlsx import datasets_workbook, formula_errors
 
@@ -107,6 +107,9 @@ class PlanImportReport:
     weights: int = 0
     errors: list[str] = field(default_factory=list)
     written: bool = False
+    # indicators whose plan fields or weights change in a year already in use (DOMAIN.md §8)
+    plan_changes: int = 0
+    effective_month: int | None = None
 
 
 def _cell_text(value) -> str:
@@ -132,9 +135,12 @@ def _sheet(book: tablib.Databook, title: str) -> tablib.Dataset | None:
     return next((sheet for sheet in book.sheets() if sheet.title == title), None)
 
 
-def plan_import(*, user, assessment_year: AssessmentYear, content: bytes, dry_run: bool = False) -> PlanImportReport:
+def plan_import(*, user, assessment_year: AssessmentYear, content: bytes, dry_run: bool = False,
+                reason: str = "", effective_month=None) -> PlanImportReport:
     """Create or update indicators by code from the 指标 sheet and, when present, replace the
-    weights of the indicators named in the 责任比重 sheet."""
+    weights of the indicators named in the 责任比重 sheet. Once the year is in use, changes of
+    full scores, caps, cycles, kinds and weights need a reason and an effective month and are
+    recorded as plan changes by month, as on the indicator's page."""
     if not access.can(user, "office.manage", assessment_year):
         raise PermissionDeniedError(_("您没有执行此操作的权限。"))
     report = PlanImportReport()
@@ -204,20 +210,74 @@ def plan_import(*, user, assessment_year: AssessmentYear, content: bytes, dry_ru
     weight_rows = _read_weights(book, errors)
     if weight_rows:
         _check_weights(assessment_year, merged, weight_rows, errors)
+    changes = {}
+    if not errors and services.plan_in_use(assessment_year):
+        changes = _plan_changes(assessment_year, imported, weight_rows)
+        if changes:
+            report.plan_changes = len(changes)
+            report.effective_month, problems = services.plan_change_month(assessment_year, reason, effective_month)
+            labels = {"reason": _("修改原因"), "effective_month": _("生效月份")}
+            errors.extend(_("%(field)s：%(msg)s") % {"field": labels.get(f, f), "msg": m} for f, m in problems)
     if errors or dry_run:
         report.created = len(imported_codes - set(existing))
         report.updated = len(imported_codes & set(existing))
         report.weights = len(weight_rows)
         return report
-    with transaction.atomic():
-        _write_plan(assessment_year, merged, imported, departments, report, set(headers))
-        if weight_rows:
-            _write_weights(assessment_year, weight_rows, report)
-        audit.record("plan.import", actor=user, obj=assessment_year,
-                     new={"created": report.created, "updated": report.updated, "weights": report.weights},
-                     organisation_id=assessment_year.organisation_id)
-        report.written = True
+    try:
+        with transaction.atomic():
+            _write(user, assessment_year, merged, imported, departments, report, set(headers), weight_rows,
+                   changes, reason)
+    except ValidationFailed as refused:
+        errors.extend(message for _f, message in refused.details)
     return report
+
+
+def _write(user, assessment_year, merged, imported, departments, report, headers, weight_rows, changes, reason):
+    if changes:
+        services.plan_changes_record(user=user, assessment_year=assessment_year, month=report.effective_month,
+                                     reason=reason, changes=changes)
+    _write_plan(assessment_year, merged, imported, departments, report, headers)
+    if weight_rows:
+        _write_weights(assessment_year, weight_rows, report)
+    audit.record("plan.import", actor=user, obj=assessment_year,
+                 new={"created": report.created, "updated": report.updated, "weights": report.weights,
+                      **({"plan_changes": report.plan_changes, "effective_month": report.effective_month}
+                         if changes else {})},
+                 reason=reason.strip() if changes else "", organisation_id=assessment_year.organisation_id)
+    report.written = True
+
+
+def _plan_changes(assessment_year, imported, weight_rows) -> dict:
+    """indicator -> [(field, old, new, person)] for existing indicators whose plan fields or weights
+    the workbook changes (new indicators are not changes)."""
+    from collections import defaultdict
+
+    current = {i.code: i for i in Indicator.objects.filter(assessment_year=assessment_year)}
+    changes = defaultdict(list)
+    for _row, node, _texts in imported:
+        indicator = current.get(node.code)
+        if indicator is None:
+            continue
+        changes[indicator] += [(f, getattr(indicator, f), getattr(node, f), None) for f in services.PLAN_FIELDS
+                               if services._text(getattr(indicator, f)) != services._text(getattr(node, f))]
+    codes = {code for _r, code, _s, _w in weight_rows if code in current}
+    if codes:
+        old, new = defaultdict(dict), defaultdict(dict)
+        for w in (ResponsibilityWeight.objects.filter(indicator__assessment_year=assessment_year, indicator__code__in=codes)
+                  .select_related("person", "indicator")):
+            old[w.indicator.code][w.person.staff_id] = (w.weight, w.person)
+        staff = {staff_id for _r, code, staff_id, _w in weight_rows if code in codes}
+        people = {p.staff_id: p for p in Person.objects.filter(organisation_id=assessment_year.organisation_id,
+                                                                staff_id__in=staff)}
+        for _r, code, staff_id, weight in weight_rows:
+            if code in codes and weight is not None:
+                new[code][staff_id] = weight
+        for code in sorted(codes):
+            for staff_id in sorted(set(old[code]) | set(new[code])):
+                before, person = old[code].get(staff_id, (None, people.get(staff_id)))
+                if services._text(before) != services._text(new[code].get(staff_id)):
+                    changes[current[code]].append(("weight", before, new[code].get(staff_id), person))
+    return {indicator: items for indicator, items in changes.items() if items}
 
 
 def _check_shared(assessment_year, imported, merged, row_of, errors) -> None:

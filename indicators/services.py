@@ -77,13 +77,9 @@ def _text(value) -> str | None:
     return audit.plain(value) if isinstance(value, Decimal) else str(value)
 
 
-def _plan_change(*, user, assessment_year, indicator, changes: list[tuple[str, object, object, Person | None]],
-                 reason: str, effective_month) -> None:
-    """Check and record changes of the plan in use: a reason (e.g. the bureau meeting's decision) and an
-    effective month that is still open (and whose half is); an earlier effective month than a change
-    already recorded for the same item is refused (the months in between would be ambiguous)."""
-    from .models import PlanChange
-
+def plan_change_month(assessment_year, reason: str, effective_month) -> tuple[int | None, list[tuple[str, str]]]:
+    """The effective month of a change of the plan in use and the problems with it: a reason (e.g. the
+    bureau meeting's decision) and a month that is still open (and whose half is)."""
     reason = (reason or "").strip()
     problems = []
     if len(reason) < 4:
@@ -100,22 +96,50 @@ def _plan_change(*, user, assessment_year, indicator, changes: list[tuple[str, o
             states.get((PeriodKind.HALF, 1 if month <= 6 else 2)) != PeriodState.OPEN:
         problems.append(("effective_month", _("生效月份须为尚在填报中的月份（所在半年也须在填报中）：%(month)s月已进入评分或之后的阶段。")
                          % {"month": month}))
-    if problems:
-        raise ValidationFailed(_("调整未保存，请修改后重试。"), details=problems)
-    later = set(PlanChange.objects.filter(indicator=indicator, effective_month__gt=month)
-                .values_list("field", "person_id"))
-    for field, _old, _new, person in changes:
-        if (field, person.pk if person else None) in later:
-            raise ValidationFailed(_("调整未保存，请修改后重试。"), details=[("effective_month", _(
-                "该项已有更晚月份生效的调整，新的调整不能更早生效。"))])
+    return month, problems
+
+
+def plan_changes_record(*, user, assessment_year, month: int, reason: str,
+                        changes: dict[Indicator, list[tuple[str, object, object, Person | None]]]) -> None:
+    """Record checked changes of several indicators in a constant number of queries; an earlier
+    effective month than a change already recorded for the same item is refused (the months in
+    between would be ambiguous)."""
+    from .models import PlanChange
+
+    changes = {indicator: items for indicator, items in changes.items() if items}
+    if not changes:
+        return
+    reason = reason.strip()
+    later = set(PlanChange.objects.filter(indicator__in=list(changes), effective_month__gt=month)
+                .values_list("indicator_id", "field", "person_id"))
+    for indicator, items in changes.items():
+        for field, _old, _new, person in items:
+            if (indicator.pk, field, person.pk if person else None) in later:
+                raise ValidationFailed(_("调整未保存，请修改后重试。"), details=[("effective_month", _(
+                    "指标“%(code)s”已有更晚月份生效的调整，新的调整不能更早生效。") % {"code": indicator.code})])
     PlanChange.objects.bulk_create([
         PlanChange(assessment_year=assessment_year, indicator=indicator, person=person, field=field,
                    old_value=_text(old), new_value=_text(new), effective_month=month, reason=reason, changed_by=user)
-        for field, old, new, person in changes])
-    audit.record("plan.change", actor=user, obj=indicator, organisation_id=assessment_year.organisation_id,
-                 old={f"{field}{'@' + person.staff_id if person else ''}": _text(old) for field, old, _n, person in changes},
-                 new={**{f"{field}{'@' + person.staff_id if person else ''}": _text(new)
-                         for field, _o, new, person in changes}, "effective_month": month}, reason=reason)
+        for indicator, items in changes.items() for field, old, new, person in items])
+
+    def key(field, person):
+        return f"{field}{'@' + person.staff_id if person else ''}"
+
+    audit.record_many("plan.change", [
+        {"obj": indicator, "old": {key(field, person): _text(old) for field, old, _n, person in items},
+         "new": {**{key(field, person): _text(new) for field, _o, new, person in items}, "effective_month": month}}
+        for indicator, items in changes.items()], actor=user, organisation_id=assessment_year.organisation_id,
+        reason=reason)
+
+
+def _plan_change(*, user, assessment_year, indicator, changes: list[tuple[str, object, object, Person | None]],
+                 reason: str, effective_month) -> None:
+    """Check and record changes of one indicator of the plan in use (DOMAIN.md §8)."""
+    month, problems = plan_change_month(assessment_year, reason, effective_month)
+    if problems:
+        raise ValidationFailed(_("调整未保存，请修改后重试。"), details=problems)
+    plan_changes_record(user=user, assessment_year=assessment_year, month=month, reason=reason,
+                        changes={indicator: changes})
 
 
 def indicator_save(*, user, indicator: Indicator, reason: str = "", effective_month=None) -> Indicator:

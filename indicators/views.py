@@ -181,17 +181,19 @@ def plan_export(request, year_pk):
 
 @access.require("office.manage")
 def plan_import(request, year_pk):
-    from appraisal.forms import SpreadsheetUploadForm
-
     from . import plan_io
+    from .forms import PlanImportForm
+    from .services import plan_in_use
 
     year = _year(request, year_pk)
-    form = SpreadsheetUploadForm(request.POST or None, request.FILES or None)
+    form = PlanImportForm(request.POST or None, request.FILES or None, in_use=plan_in_use(year))
     report = None
     if request.method == "POST" and form.is_valid():
         report = plan_io.plan_import(user=request.user, assessment_year=year,
                                      content=form.cleaned_data["file"].read(),
-                                     dry_run=request.POST.get("dry_run") == "1")
+                                     dry_run=request.POST.get("dry_run") == "1",
+                                     reason=form.cleaned_data.get("reason", ""),
+                                     effective_month=form.cleaned_data.get("effective_month"))
         if report.written:
             messages.success(request, _("导入完成：新增 %(c)d 个指标，更新 %(u)d 个，责任比重 %(w)d 条。") % {
                 "c": report.created, "u": report.updated, "w": report.weights})

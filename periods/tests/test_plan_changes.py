@@ -122,3 +122,94 @@ def test_an_added_weight_is_absent_before_its_month():
     _indicators, in_force = plan_versions.plan_as_of([leaf("B1", "10")], {("B1", "1003"): D("50")},
                                                      [plan_versions.PlanChange(1, 4, "B1", "weight", None, "1003")], 3)
     assert ("B1", "1003") not in in_force
+
+
+@pytest.mark.django_db
+def test_the_plan_workbook_changes_a_plan_in_use_only_with_a_reason_and_a_month_and_july_on(world, year, scored):
+    """The Excel import is the same rule as the pages: once the year is in use, changed full scores
+    and weights need a basis and an open effective month, are recorded as plan changes, and the
+    months before keep their figures to the cent."""
+    from indicators import plan_io
+
+    office = world.users["office"]
+    year_compute(assessment_year=year)
+    before = figures(year)
+    core.period_transition(user=office, period=scored["months"][0], to_state=PeriodState.SCORING, **OVERRIDE)
+    book = plan_io.plan_export(user=office, assessment_year=year)
+    import io
+
+    import openpyxl
+    workbook = openpyxl.load_workbook(io.BytesIO(book))
+    plan_sheet, weight_sheet = workbook["指标"], workbook["责任比重"]
+    header = [c.value for c in plan_sheet[1]]
+    for row in plan_sheet.iter_rows(min_row=2):
+        if row[0].value == "B2":
+            row[header.index("分值")].value = 25
+    for row in weight_sheet.iter_rows(min_row=2):
+        if row[0].value == "B1":
+            row[2].value = 30 if str(row[1].value) == world.staff.staff_id else 70
+    out = io.BytesIO()
+    workbook.save(out)
+    content = out.getvalue()
+
+    refused = plan_io.plan_import(user=office, assessment_year=year, content=content)
+    assert not refused.written and refused.plan_changes == 2
+    assert any(e.startswith("修改原因：") for e in refused.errors)
+    assert any(e.startswith("生效月份：请选择") for e in refused.errors)
+    early = plan_io.plan_import(user=office, assessment_year=year, content=content, reason=REASON, effective_month=1)
+    assert not early.written and any("1月已进入评分" in e for e in early.errors)
+    assert Indicator.objects.get(pk=scored["b2"].pk).full_score == D("20") and not PlanChange.objects.exists()
+    preview = plan_io.plan_import(user=office, assessment_year=year, content=content, dry_run=True,
+                                  reason=REASON, effective_month=7)
+    assert preview.errors == [] and not preview.written and (preview.plan_changes, preview.effective_month) == (2, 7)
+
+    report = plan_io.plan_import(user=office, assessment_year=year, content=content, reason=REASON, effective_month=7)
+    assert report.errors == [] and report.written
+    assert {(c.indicator.code, c.field, c.person_id, c.old_value, c.new_value, c.effective_month)
+            for c in PlanChange.objects.select_related("indicator")} == {
+        ("B2", "full_score", None, "20", "25", 7),
+        ("B1", "weight", world.staff.pk, "60", "30", 7), ("B1", "weight", world.colleague.pk, "40", "70", 7)}
+    assert AuditEvent.objects.filter(action="plan.change", reason=REASON).count() == 2
+    assert AuditEvent.objects.get(action="plan.import").new_value["plan_changes"] == 2
+
+    year_compute(assessment_year=year)
+    after = figures(year)
+    assert all(after[key] == value for key, value in before.items() if key[1] <= 6)
+    july_b1, july_b2 = D("8.2"), D("16.75")
+    expected = (D("0.3") * july_b1 + july_b2) / (D("0.3") * 10 + 25) * 100
+    assert after[(world.staff.pk, 7)][0] == expected.quantize(D("0.01"))
+
+
+@pytest.mark.django_db
+def test_the_import_page_asks_for_the_basis_once_the_year_is_in_use(client, world, year, scored):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from indicators import plan_io
+
+    office = world.users["office"]
+    client.force_login(office)
+    url = f"/indicators/{year.pk}/import/"
+    assert 'name="effective_month"' not in client.get(url).content.decode()
+    core.period_transition(user=office, period=scored["months"][0], to_state=PeriodState.SCORING, **OVERRIDE)
+    assert 'name="effective_month"' in client.get(url).content.decode()
+    content = plan_io.plan_export(user=office, assessment_year=year)
+    import io
+
+    import openpyxl
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    header = [c.value for c in book["指标"][1]]
+    for row in book["指标"].iter_rows(min_row=2):
+        if row[0].value == "B2":
+            row[header.index("分值")].value = 25
+    out = io.BytesIO()
+    book.save(out)
+
+    def post(**data):
+        upload = SimpleUploadedFile("plan.xlsx", out.getvalue())
+        return client.post(url, {"file": upload, **data})
+
+    page = post().content.decode()
+    assert "修改原因：" in page and "未导入任何数据" in page
+    response = post(reason=REASON, effective_month="7")
+    assert response.status_code == 302
+    assert PlanChange.objects.get().new_value == "25"
