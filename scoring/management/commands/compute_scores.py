@@ -41,7 +41,7 @@ class Command(AuditedCommand):
                 self.stderr.write(f"任务 #{job.pk} 在 {timeout:.0f} 秒内未完成（{job.get_state_display()}"
                                   f"{'，' + job.message if job.message else ''}）。")
             sys.exit(1)
-        self.stdout.write(f"{org_code} {year} 年度计算完成：{job.message}")
+        self.stdout.write(f"{org_code} {year} 年度计算完成（任务 #{job.pk}）：{job.message}")
 
 
 def _wait(job: ScoringJob, timeout: float) -> ScoringJob:
