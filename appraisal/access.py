@@ -248,6 +248,23 @@ def _leadership_member(actor: Actor, team) -> bool:
     return (members.filter(team=team) if team is not None else members).exists()
 
 
+def _routine_on(actor: Actor) -> bool:
+    """The account's organisation runs routine appraisal by quarters in some year (docs/routine.md)."""
+    from .models import Period
+
+    return actor.organisation_id is not None and Period.objects.filter(
+        assessment_year__organisation_id=actor.organisation_id, kind="quarter").exists()
+
+
+def _reads_summary(actor: Actor, summary) -> bool:
+    """A quarterly summary: those who read the person, its peers and its superior (scoring.routine)."""
+    if summary is None:
+        return actor.has(STAFF, HEAD, Role.OFFICE, Role.LEADER) or actor.person_id is not None
+    from scoring.routine.selectors import summary_access
+
+    return summary_access(actor, summary)["read"]
+
+
 # rule name -> predicate(actor, obj). Administrators' roles grant none of the appraisal rules.
 RULES: dict[str, Callable[[Actor, object], bool]] = {
     "authenticated": lambda a, o: a.user_id is not None,
@@ -288,6 +305,15 @@ RULES: dict[str, Callable[[Actor, object], bool]] = {
     # who works on warnings (the navigation entry): the office and heads; leaders read them from the dashboard
     "warning.work": lambda a, o: _office_of(a, o) or _head_of(a, None),
     "objection.read": _reads_objection,
+    # routine appraisal by quarters (scoring/routine): civil servants file and evaluate; heads and 局领导
+    # comment; talks and files follow the person's readers
+    "routine.file": lambda a, o: a.has(STAFF) and _routine_on(a),
+    "routine.review": lambda a, o: (a.has(HEAD, Role.LEADER) or (a.person_id is not None and not a.has(STAFF))) \
+        and _routine_on(a),
+    "routine.summary.read": _reads_summary,
+    "routine.office": lambda a, o: _office_of(a, o) and _routine_on(a),
+    "routine.talks": lambda a, o: (a.has(STAFF, HEAD, Role.OFFICE, Role.LEADER) and _routine_on(a)) if o is None
+    else _reads_person(a, o.person),
     "accounts.manage": lambda a, o: a.has(Role.SYSADMIN),
     "roles.manage": lambda a, o: a.has(Role.SECADMIN),
     "audit.read": lambda a, o: a.has(Role.AUDITOR),

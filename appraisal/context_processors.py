@@ -9,6 +9,7 @@ NAVIGATION = [
     (_("我的"), _("首页"), "home", "authenticated", "house"),
     (_("我的"), _("我的信息"), "person_self", "authenticated", "person"),
     (_("我的"), _("我的考核表"), "indicators:my_table", "staff.self", "table"),
+    (_("我的"), _("成长档案"), "scoring:routine_file_self", "staff.self", "person-lines-fill"),
     (_("部门"), _("部门"), "department_list", "department.read", "diagram-3"),
     (_("部门"), _("人员"), "person_list", "office.or_leader", "people"),
     (_("纪实"), _("我的纪实"), "tracelog:mine", "tracelog.entry.write", "journal-check"),

@@ -3,6 +3,8 @@ from django.urls import path
 from . import job_views, views
 from .leadership import member_views as leadership_members
 from .leadership import views as leadership
+from .routine import file_views as routine_files
+from .routine import views as routine
 
 app_name = "scoring"
 
@@ -37,6 +39,18 @@ urlpatterns = [
     path("leadership/ballots/<int:pk>/", leadership_members.ballot, name="leadership_ballot"),
     path("leadership/mine/", leadership_members.mine, name="leadership_mine"),
     path("l/<str:token>/", leadership_members.link, name="leadership_link"),
+    # routine appraisal by quarters, year-end 述职, the development file (docs/routine.md)
+    path("routine/", routine.mine, name="routine_mine"),
+    path("routine/peers/", routine.peers, name="routine_peers"),
+    path("routine/review/", routine.review, name="routine_review"),
+    path("routine/summaries/<int:pk>/", routine.summary, name="routine_summary"),
+    path("routine/talks/", routine.talks, name="routine_talks"),
+    path("routine/talks/<int:pk>/", routine.talk, name="routine_talk"),
+    path("routine/office/", routine.office, name="routine_office"),
+    path("routine/report/", routine_files.report, name="routine_report"),
+    path("routine/reports/", routine_files.report_list, name="routine_reports"),
+    path("routine/file/", routine_files.file_self, name="routine_file_self"),
+    path("routine/file/<int:pk>/", routine_files.file, name="routine_file"),
     # external 360° raters: no account, a single-use link
     path("s/done/", views.satisfaction_done, name="satisfaction_done"),
     path("s/<str:token>/", views.satisfaction_link, name="satisfaction_link"),

@@ -38,6 +38,14 @@ TABS = [
     ("leadership_ballots", gettext_lazy("班子测评"), "scoring:leadership_ballots", "leadership.rate"),
     ("leadership_mine", gettext_lazy("述职与反馈"), "scoring:leadership_mine", "leadership.member"),
     ("leadership_office", gettext_lazy("领导班子考核"), "scoring:leadership_office", "office.manage"),
+    # routine appraisal by quarters and the year-end 述职 (scoring/routine)
+    ("routine_mine", gettext_lazy("季度小结"), "scoring:routine_mine", "routine.file"),
+    ("routine_peers", gettext_lazy("同类互评"), "scoring:routine_peers", "routine.file"),
+    ("routine_review", gettext_lazy("上级点评"), "scoring:routine_review", "routine.review"),
+    ("routine_talks", gettext_lazy("谈话提醒"), "scoring:routine_talks", "routine.talks"),
+    ("routine_office", gettext_lazy("平时考核"), "scoring:routine_office", "routine.office"),
+    ("routine_report", gettext_lazy("年终述职"), "scoring:routine_report", "staff.self"),
+    ("routine_reports", gettext_lazy("述职报告"), "scoring:routine_reports", "department.results"),
 ]
 # Where the navigation entry "测评" leads each role first.
 LANDING = ["peer", "satisfaction", "results", "satisfaction_mine", "leadership_mine", "leadership_ballots",

@@ -88,7 +88,7 @@ def report_save(*, user, assessment_year: AssessmentYear, text: str, self_grade:
 
 # ---------------------------------------------------------------- the development plan
 
-def _side(user, person: Person) -> str | None:
+def side_of(user, person: Person) -> str | None:
     """"person" for the person, "head" for the head of the person's department (a head's plan is agreed
     with the office), None otherwise."""
     actor = access.actor_for(user)
@@ -105,7 +105,7 @@ def _side(user, person: Person) -> str | None:
 def plan_save(*, user, person: Person, assessment_year: AssessmentYear, goals: str, training: str) -> DevelopmentPlan:
     """The head or the person writes the year's goals and training; the writer's agreement is given with
     the text and the other side's is withdrawn until confirmed again."""
-    side = _side(user, person)
+    side = side_of(user, person)
     if side is None or person.organisation_id != assessment_year.organisation_id:
         raise PermissionDeniedError(_("发展计划由本人和部门负责人商定。"))
     goals, training = (goals or "").strip(), (training or "").strip()
@@ -141,7 +141,7 @@ def plan_save(*, user, person: Person, assessment_year: AssessmentYear, goals: s
 
 
 def plan_agree(*, user, plan: DevelopmentPlan) -> DevelopmentPlan:
-    side = _side(user, plan.person)
+    side = side_of(user, plan.person)
     if side is None:
         raise PermissionDeniedError(_("发展计划由本人和部门负责人商定。"))
     with transaction.atomic():

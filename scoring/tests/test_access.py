@@ -48,8 +48,18 @@ def setting(world, year):
     team = leadership.team_save(user=office, assessment_year=year,
                                 members=[leadership.MemberInput(world.leader_person.pk, True)])
     poll = leadership_ballots.poll_open(user=office, team=team, closes_at=timezone.now() + timedelta(days=3))
+    # routine appraisal: the year in routine mode, 王科员's filed summary graded 一般 (a reminder talk)
+    from scoring.routine import services as routine
+
+    from .routine_helpers import quarter, routine_year
+
+    routine_year(world, year)
+    summary = routine.summary_save(user=world.users["staff"], period=quarter(year), text="小结", self_grade="好",
+                                   submit=True)
+    routine.superior_review(user=world.users["head"], summary=summary, comment="一般", grade="一般")
     return {"evaluation": evaluation, "rater": outsider_rater, "token": link.token, "period": month(year),
-            "year": year, "poll": poll, "member": team.members.get()}
+            "year": year, "poll": poll, "member": team.members.get(), "summary": summary,
+            "talk": summary.talk}
 
 
 def _targets(world, setting):
@@ -93,6 +103,22 @@ def _targets(world, setting):
         "scoring:leadership_ballot": (reverse("scoring:leadership_ballot", args=[poll]),
                                       {"staff", "head", "outsider"}),
         "scoring:leadership_mine": (reverse("scoring:leadership_mine"), set()),  # team members only
+        # routine appraisal: civil servants file and evaluate (赵科员, the assessor, is 王科员's peer)
+        "scoring:routine_mine": (reverse("scoring:routine_mine"), {"staff", "head", "outsider"}),
+        "scoring:routine_peers": (reverse("scoring:routine_peers"), {"staff", "head", "outsider"}),
+        "scoring:routine_review": (reverse("scoring:routine_review"), {"head", "leader"}),
+        "scoring:routine_summary": (reverse("scoring:routine_summary", args=[setting["summary"].pk]),
+                                    {"staff", "head", "office", "leader", "assessor"}),
+        "scoring:routine_talks": (reverse("scoring:routine_talks"), {"staff", "head", "outsider", "office",
+                                                                     "leader"}),
+        "scoring:routine_talk": (reverse("scoring:routine_talk", args=[setting["talk"].pk]),
+                                 {"staff", "head", "office", "leader"}),
+        "scoring:routine_office": (reverse("scoring:routine_office"), {"office"}),
+        "scoring:routine_report": (reverse("scoring:routine_report"), {"staff", "head", "outsider"}),
+        "scoring:routine_reports": (reverse("scoring:routine_reports"), {"office", "leader", "head"}),
+        "scoring:routine_file_self": (reverse("scoring:routine_file_self"), set()),  # redirects: below
+        "scoring:routine_file": (reverse("scoring:routine_file", args=[world.staff.pk]),
+                                 {"staff", "head", "office", "leader"}),
     }
 
 
@@ -101,8 +127,8 @@ def test_every_scoring_url_for_every_role(client, world, setting):
     table = _targets(world, setting)
     assert set(_scoring_patterns()) - PUBLIC == set(table), "add the new URL to the table"
     entering = {"staff", "head", "outsider", "office", "office_b", "leader"}
-    targets = [target(name, url, allowed, entering if name == "scoring:home" else ())
-               for name, (url, allowed) in table.items()]
+    redirected = {"scoring:home": entering, "scoring:routine_file_self": {"staff", "head", "outsider"}}
+    targets = [target(name, url, allowed, redirected.get(name, ())) for name, (url, allowed) in table.items()]
     users = matrix_users(world)
     failures = walk(client, users, targets, markers=leak_markers(world))
     assert failures == [], "\n".join(failures)
