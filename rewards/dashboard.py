@@ -78,7 +78,7 @@ def build(user, year: AssessmentYear) -> Dashboard | None:
             board.periods_by_state.setdefault(p.get_state_display(), []).append(p.label)
         _trend(board, year)
     if "office" in roles:
-        board.job = ScoringJob.objects.filter(assessment_year=year).order_by("-id").first()
+        board.job = ScoringJob.objects.filter(assessment_year=year, kind=ScoringJob.Kind.COMPUTE).order_by("-id").first()
         objections = _open_objections(year)
         if objections is not None:
             board.queues["objections"] = objections.count()

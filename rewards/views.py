@@ -139,7 +139,7 @@ def compute(request, year_pk):
     access.check(request.user, "office.manage", year)
     retry_of = None
     if request.POST.get("retry_of", "").isdigit():
-        retry_of = ScoringJob.objects.filter(assessment_year=year, pk=int(request.POST["retry_of"]),
+        retry_of = ScoringJob.objects.filter(assessment_year=year, kind=ScoringJob.Kind.COMPUTE, pk=int(request.POST["retry_of"]),
                                              state=ScoringJob.State.FAILED).first()
     try:
         ticket = job_request(user=request.user, assessment_year=year, retry_of=retry_of)

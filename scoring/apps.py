@@ -22,3 +22,14 @@ class ScoringConfig(AppConfig):
         from .routine.facts import quarter_facts
 
         period_guards.register_facts(quarter_facts)
+
+        # the year workbook's jobs (issue 16) run on the scoring jobs' mechanism
+        from appraisal.exchange import jobs as exchange_jobs
+
+        from .job_kinds import register
+        from .models import ScoringJob
+
+        register(ScoringJob.Kind.VALIDATE, exchange_jobs.run_validate)
+        register(ScoringJob.Kind.IMPORT, exchange_jobs.run_import)
+        register(ScoringJob.Kind.EXPORT_INPUT, exchange_jobs.run_export_input,
+                 may_download=exchange_jobs.may_download_input)

@@ -3,6 +3,7 @@ run of the embedded default is over before the page shows, so the page lists the
 through and when it finished, not only a bar nobody saw move)."""
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -16,12 +17,12 @@ State = ScoringJob.State
 
 
 def latest_job(assessment_year: AssessmentYear) -> ScoringJob | None:
-    return ScoringJob.objects.filter(assessment_year=assessment_year).order_by("-id").first()
+    return ScoringJob.objects.filter(assessment_year=assessment_year, kind=ScoringJob.Kind.COMPUTE).order_by("-id").first()
 
 
 def recent_jobs(organisation, limit: int = 10) -> list[ScoringJob]:
     """The organisation's latest jobs, newest first, for the health page."""
-    return list(ScoringJob.objects.filter(assessment_year__organisation=organisation)
+    return list(ScoringJob.objects.filter(Q(assessment_year__organisation=organisation) | Q(organisation=organisation))
                 .select_related("assessment_year", "requested_by").order_by("-id")[:limit])
 
 

@@ -10,6 +10,9 @@ what is happening, a heartbeat, and a watchdog that notices a vanished worker.
   next attempt's time.
 - ``jobs_watch`` (the beat task, every minute) fails and requeues running jobs whose heartbeat
   stopped, and sends again the jobs that never reached the broker or whose retry got lost.
+
+The same mechanism runs the workbook jobs (issue 16: validation, import, exports): a job has a
+``kind``; ``scoring.job_kinds`` holds what runs for each kind other than ``compute`` and queues them.
 """
 from __future__ import annotations
 
@@ -37,6 +40,7 @@ from .services import year_compute
 
 logger = logging.getLogger(__name__)
 State = ScoringJob.State
+Kind = ScoringJob.Kind
 # Errors that say "try again later", not "this cannot work".
 TRANSIENT = (OperationalError, InterfaceError, YearBusy)
 MAX_ATTEMPTS = 5  # executions of one job (retries and redeliveries) before it is failed for good
@@ -83,7 +87,7 @@ def job_request(*, user, assessment_year: AssessmentYear, retry_of: ScoringJob |
         try:
             with transaction.atomic():
                 job = ScoringJob.objects.create(assessment_year=assessment_year, requested_by=user, stage=_("排队中"),
-                                                retry_of=retry_of)
+                                                retry_of=retry_of, organisation_id=assessment_year.organisation_id)
         except IntegrityError:
             return JobTicket(_active(assessment_year), joined=True)
         audit.record("scores.compute_requested", actor=user, obj=assessment_year,
@@ -95,16 +99,18 @@ def job_request(*, user, assessment_year: AssessmentYear, retry_of: ScoringJob |
     return JobTicket(job, joined=False)
 
 
-def _active(assessment_year) -> ScoringJob | None:
-    return ScoringJob.objects.filter(assessment_year=assessment_year, state__in=ScoringJob.ACTIVE).first()
+def _active(assessment_year, kind: str = Kind.COMPUTE) -> ScoringJob | None:
+    return ScoringJob.objects.filter(assessment_year=assessment_year, kind=kind, state__in=ScoringJob.ACTIVE).first()
 
 
 def job_dispatch(job_id: int) -> bool:
     """Send the job to the workers. With the broker down it stays pending with a message, and the
     watchdog sends it once the broker is back (SECURITY.md item 19)."""
-    from .tasks import compute_year_task
+    from .tasks import compute_year_task, exchange_job_task
 
-    if broker.send(compute_year_task, args=[job_id]):
+    kind = ScoringJob.objects.filter(pk=job_id).values_list("kind", flat=True).first()
+    task = compute_year_task if kind in (None, Kind.COMPUTE) else exchange_job_task
+    if broker.send(task, args=[job_id]):
         ScoringJob.objects.filter(pk=job_id, dispatched_at__isnull=True).update(dispatched_at=timezone.now())
         return True
     ScoringJob.objects.filter(pk=job_id, state=State.PENDING).update(
@@ -165,7 +171,7 @@ def job_run(job_id: int, *, resume: int | None = None, retries_left: int = 0, co
     ``resume`` is the attempt of the same task's previous try (a retry may find its job still
     marked running when the database could not be told); ``retries_left``/``countdown`` say whether
     a passing failure is retried (RetryLater) or ends the job."""
-    job = ScoringJob.objects.select_related("assessment_year__organisation", "requested_by").get(pk=job_id)
+    job = ScoringJob.objects.select_related("assessment_year__organisation", "requested_by", "organisation").get(pk=job_id)
     if job.state in (State.DONE, State.FAILED):
         return job  # a redelivered or duplicate message: nothing to do
     if job.state == State.RUNNING and job.attempts != resume and _alive(job):
@@ -189,16 +195,23 @@ def job_run(job_id: int, *, resume: int | None = None, retries_left: int = 0, co
     def progress(percent: int, stage: str) -> None:
         _owned(job.pk, attempt).update(progress=percent, stage=stage, heartbeat_at=timezone.now())
 
-    def complete(summary: ComputeSummary) -> None:
-        # inside the publication's transaction: the row lock taken here fences out the watchdog
-        if not _owned(job.pk, attempt).update(state=State.DONE, progress=100, stage=_("完成"), message=summary.line(),
-                                              finished_at=timezone.now(), heartbeat_at=timezone.now()):
+    def complete(summary: ComputeSummary | str, **fields) -> None:
+        # inside the publication's (the import's) transaction: the row lock taken here fences out the watchdog
+        line = summary if isinstance(summary, str) else summary.line()
+        if not _owned(job.pk, attempt).update(state=State.DONE, progress=100, stage=_("完成"), message=line,
+                                              finished_at=timezone.now(), heartbeat_at=timezone.now(), **fields):
             raise _Superseded(_("任务已被判定为中断并另行处理，本次计算结果未写入。"))
 
+    compute = job.kind == Kind.COMPUTE
     try:
         with _Heartbeat(job.pk, attempt):
-            year_compute(assessment_year=job.assessment_year, user=job.requested_by, progress=progress,
-                         on_publish=complete)
+            if compute:
+                year_compute(assessment_year=job.assessment_year, user=job.requested_by, progress=progress,
+                             on_publish=complete)
+            else:
+                from .job_kinds import runner
+
+                runner(job.kind)(job, progress=progress, complete=complete)
     except TRANSIENT as error:
         _transient(job.pk, attempt, error, retries_left, countdown)
     except _Superseded:
@@ -206,12 +219,14 @@ def job_run(job_id: int, *, resume: int | None = None, retries_left: int = 0, co
     except ApplicationError as error:
         _fail(job.pk, attempt, error.message)
     except SoftTimeLimitExceeded:
-        _fail(job.pk, attempt, _("计算超过时限（%(n)s 分钟）被终止，已写入的成绩保持不变。")
-              % {"n": settings.SCORING_JOB_SOFT_TIME_LIMIT // 60})
+        minutes = {"n": settings.SCORING_JOB_SOFT_TIME_LIMIT // 60}
+        _fail(job.pk, attempt, (_("计算超过时限（%(n)s 分钟）被终止，已写入的成绩保持不变。") if compute
+                                else _("任务超过时限（%(n)s 分钟）被终止，未写入任何数据。")) % minutes)
     except Exception as error:  # noqa: BLE001 — any other failure is recorded, never left as "running"
-        logger.exception("scoring job %s failed", job.pk)
-        _fail(job.pk, attempt, _("计算出错（%(error)s），已有成绩保持不变。请联系系统管理员。")
-              % {"error": f"{type(error).__name__}: {error}"[:300]})
+        logger.exception("%s job %s failed", job.kind, job.pk)
+        detail = {"error": f"{type(error).__name__}: {error}"[:300]}
+        _fail(job.pk, attempt, (_("计算出错（%(error)s），已有成绩保持不变。请联系系统管理员。") if compute
+                                else _("任务出错（%(error)s），未写入任何数据。请联系系统管理员。")) % detail)
     job.refresh_from_db()
     return job
 
@@ -260,7 +275,7 @@ def jobs_watch() -> WatchReport:
     requeued, failed = [], []
     for job in (ScoringJob.objects.filter(state=State.RUNNING)
                 .filter(Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True, started_at__lt=stale))
-                .select_related("assessment_year")):
+                .select_related("assessment_year", "organisation")):
         new = _requeue_stale(job, now)
         if new is None:
             continue
@@ -285,14 +300,19 @@ def _requeue_stale(job: ScoringJob, now) -> int | None:
                      % {"time": _local(beat), "stage": job.stage}))
         if not taken:
             return None
-        audit.record("scores.compute_stalled", obj=job.assessment_year, organisation_id=job.assessment_year.organisation_id,
-                     new={"job": job.pk, "heartbeat_at": beat, "stage": job.stage, "requeue": again})
+        audit.record("scores.compute_stalled" if job.kind == Kind.COMPUTE else "exchange.job_stalled",
+                     obj=job.assessment_year or job.organisation,
+                     organisation_id=job.organisation_id or job.assessment_year.organisation_id,
+                     new={"job": job.pk, "kind": job.kind, "heartbeat_at": beat, "stage": job.stage, "requeue": again})
         if not again:
             ScoringJob.objects.filter(pk=job.pk).update(message=_(
                 "计算进程已连续 %(n)s 次失去响应，不再自动重试。请检查计算服务后在页面上重试。") % {"n": job.requeues + 1})
             return 0
-        new = ScoringJob.objects.create(assessment_year_id=job.assessment_year_id, requested_by_id=job.requested_by_id,
-                                        stage=_("排队中"), retry_of=job, requeues=job.requeues + 1)
+        new = ScoringJob.objects.create(
+            assessment_year_id=job.assessment_year_id, requested_by_id=job.requested_by_id, stage=_("排队中"),
+            retry_of=job, requeues=job.requeues + 1, kind=job.kind, organisation_id=job.organisation_id,
+            org_code=job.org_code, year=job.year, source_id=job.source_id, file=job.file, file_name=job.file_name,
+            expires_at=job.expires_at)
         ScoringJob.objects.filter(pk=job.pk).update(message=_(
             "计算进程已失去响应（最后心跳 %(time)s，停留在“%(stage)s”），任务判定为失败，已自动重新排队为任务 #%(new)s。")
             % {"time": _local(beat), "stage": job.stage, "new": new.pk})

@@ -225,13 +225,17 @@ class LeadershipMemberResult(models.Model):
 
 
 class ScoringJob(models.Model):
-    """One run of the pipeline for an organisation-year, with honest progress for the office page.
+    """One background job of an organisation-year, with honest progress for the office page: a run of
+    the scoring pipeline (``compute``), or a workbook job (issue 16): the validation of an uploaded year
+    workbook, its import, an export of the results or of the year's input workbook.
 
-    States: pending (排队中) → running (计算中, with stage, percent and a heartbeat) → done | failed (with
-    the reason) | retrying (with the next attempt's time). At most one job of a year is active
-    (pending, running or retrying): a database constraint, so a second request joins the active job.
+    States: pending (排队中) → running (with stage, percent and a heartbeat) → done | failed (with
+    the reason) | retrying (with the next attempt's time). At most one job of a kind is active
+    (pending, running or retrying) per year: a database constraint, so a second request joins the active
+    job; imports likewise per organisation code and year (the year may not exist before its import).
     ``attempts`` is the fencing token of the run that owns the job: every state change a runner
-    makes is conditional on it, so a runner declared dead by the watchdog can no longer publish."""
+    makes is conditional on it, so a runner declared dead by the watchdog can no longer publish.
+    Workbook jobs keep their file (the upload, or the export) in the private storage until ``expires_at``."""
 
     class State(models.TextChoices):
         PENDING = "pending", _("排队中")
@@ -240,17 +244,37 @@ class ScoringJob(models.Model):
         DONE = "done", _("已完成")
         FAILED = "failed", _("失败")
 
+    class Kind(models.TextChoices):
+        COMPUTE = "compute", _("成绩计算")
+        VALIDATE = "validate", _("工作簿校验")
+        IMPORT = "import", _("工作簿导入")
+        EXPORT_RESULTS = "export_results", _("成绩工作簿导出")
+        EXPORT_INPUT = "export_input", _("年度工作簿导出")
+
     ACTIVE = (State.PENDING, State.RUNNING, State.RETRYING)
 
-    assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="scoring_jobs")
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.COMPUTE)
+    assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, null=True, blank=True,
+                                        related_name="scoring_jobs")
+    organisation = models.ForeignKey("appraisal.Organisation", on_delete=models.CASCADE, null=True, blank=True,
+                                     related_name="+", verbose_name=_("单位"))
+    # a workbook's organisation code and year (validation and import: the year may not exist yet)
+    org_code = models.CharField(_("单位编码"), max_length=32, blank=True)
+    year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
     state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.PENDING)
     progress = models.PositiveSmallIntegerField(_("进度"), default=0)
-    stage = models.CharField(_("阶段"), max_length=40, blank=True)
+    stage = models.CharField(_("阶段"), max_length=80, blank=True)
     message = models.TextField(_("说明"), blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+")
     retry_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                                  verbose_name=_("重试自"))
+    source = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                               verbose_name=_("来源任务"))  # an import: the validation it confirms
+    file = models.CharField(_("文件"), max_length=200, blank=True)  # a name in the private storage
+    file_name = models.CharField(_("文件名"), max_length=200, blank=True)  # uploaded as / offered as
+    report = models.JSONField(_("结果"), default=dict, blank=True)  # problems found, preview, counts
+    expires_at = models.DateTimeField(_("文件保留至"), null=True, blank=True)
     requeues = models.PositiveSmallIntegerField(_("自动重排次数"), default=0)
     attempts = models.PositiveSmallIntegerField(_("执行次数"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -261,16 +285,25 @@ class ScoringJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("计分任务")
-        verbose_name_plural = _("计分任务")
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
         ordering = ["-id"]
-        constraints = [models.UniqueConstraint(fields=["assessment_year"],
-                                               condition=models.Q(state__in=["pending", "running", "retrying"]),
-                                               name="scoring_job_one_active_per_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment_year", "kind"],
+                                    condition=models.Q(state__in=["pending", "running", "retrying"]),
+                                    name="scoring_job_one_active_per_year"),
+            models.UniqueConstraint(fields=["org_code", "year"],
+                                    condition=models.Q(state__in=["pending", "running", "retrying"], kind="import"),
+                                    name="exchange_job_one_import_per_year"),
+        ]
 
     @property
     def active(self) -> bool:
         return self.state in self.ACTIVE
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
 
 
 # The leadership appraisal's team, reports, poll and ballots (a module of their own).

@@ -210,6 +210,9 @@ SCORING_JOB_STALE_SECONDS = float(os.environ.get("SCORING_JOB_STALE_SECONDS", "1
 SCORING_JOB_SOFT_TIME_LIMIT = int(os.environ.get("SCORING_JOB_SOFT_TIME_LIMIT", str(25 * 60)))
 SCORING_JOB_TIME_LIMIT = int(os.environ.get("SCORING_JOB_TIME_LIMIT", str(30 * 60)))
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": SCORING_JOB_TIME_LIMIT + 15 * 60}
+# Workbook jobs (issue 16): an uploaded workbook and an export stay in PRIVATE_MEDIA_ROOT/jobs this
+# long (enough to confirm an import or fetch a download), then the watchdog deletes them.
+EXCHANGE_FILE_TTL_HOURS = float(os.environ.get("EXCHANGE_FILE_TTL_HOURS", "24"))
 
 AUDIT_RETENTION_DAYS = 184
 

@@ -46,24 +46,34 @@ __all__ = ["INVALID", "ReadResult", "SHEETS", "SHEET_SPECS", "Sheet", "SheetSpec
            "read_workbook", "write_template"]
 
 
-def read_workbook(path_or_filelike) -> ReadResult:
-    """Read and validate a year workbook (a path or a binary file object)."""
+def read_workbook(path_or_filelike, progress=None) -> ReadResult:
+    """Read and validate a year workbook (a path or a binary file object). ``progress(rows_read,
+    rows_total, sheets_checked, sheets_total)`` is told how far the read is (rows_total is what the
+    worksheets declare, 0 when they do not)."""
     try:
         workbook = openpyxl.load_workbook(path_or_filelike, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError):
         return ReadResult(data=None, errors=[WorkbookError("", None, None,
                                                            "无法打开文件：请上传 Excel 工作簿（.xlsx 格式）")])
     try:
-        return read_opened(workbook)
+        return read_opened(workbook, progress)
     finally:
         workbook.close()
 
 
-def read_opened(workbook) -> ReadResult:
+def read_opened(workbook, progress=None) -> ReadResult:
     ctx = Context(workbook, SHEET_ORDER)
     fields: dict = {}
+    if progress is not None:
+        declared = sum(max((worksheet.max_row or 1) - 1, 0) for worksheet in workbook.worksheets)
+        checked = 0
+        ctx.tick = lambda rows: progress(rows, declared, checked, len(SHEETS))
+        progress(0, declared, 0, len(SHEETS))
     for sheet in SHEETS:
         fields.update(sheet.read(ctx))
+        if progress is not None:
+            checked += 1
+            progress(ctx.rows_read, declared, checked, len(SHEETS))
     if ctx.errors:
         return ReadResult(data=None, errors=ctx.sorted_errors())
     data = YearInput(

@@ -20,6 +20,7 @@ from scoring.yeardata import DepartmentData, PersonData
 # Excel holds 1,048,576 rows (2**20): a position packs (part, row) into one int.
 _ROW_BITS = 21
 _ROW_MASK = (1 << _ROW_BITS) - 1
+PROGRESS_MASK = (1 << 13) - 1  # a progress tick every 8,192 rows
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,10 @@ class Context:
         self.unplaced: set[str] = set()
         self.department_heads: list[tuple[int, str, str]] = []  # (position, department, staff id) of 负责人工号
         self.indicators: dict[str, IndicatorRecord] = {}
+        # progress of a long read (a job's progress bar): data rows of the parts finished, and a callback
+        # ``tick(rows_read)`` called every PROGRESS_ROWS rows (None: nobody watches)
+        self.rows_read = 0
+        self.tick = None
 
     # -- reporting ----------------------------------------------------------------------------------
 
@@ -302,7 +307,10 @@ class Context:
             need = max(present) + 1
             pad = (None,) * need
             pick = itemgetter(*present) if width > 1 else (lambda values, _i=present[0]: (values[_i],))
+            number = 1
             for number, values in enumerate(iterator, start=2):
+                if not number & PROGRESS_MASK and self.tick is not None:
+                    self.tick(self.rows_read + number - 1)
                 if len(values) < need:
                     values = (*values, *pad[len(values):])  # a short row (a list when empty)
                 values = pick(values)
@@ -315,6 +323,7 @@ class Context:
                         self._formula_cells(spec, values)
                         break
                 yield values
+            self.rows_read += number - 1
 
     def _formula_cells(self, spec: SheetSpec, values: tuple) -> None:
         for (header, _required), value in zip(spec.columns, values):
