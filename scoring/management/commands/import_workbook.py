@@ -12,8 +12,10 @@ class Command(AuditedCommand):
     def add_arguments(self, parser):
         parser.add_argument("path")
         parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
+        parser.add_argument("--wait", type=float, default=20.0,
+                            help="同一单位年度正在由另一个导入或成绩计算写入时，最多等待的秒数（默认 20；超时则提示并以状态 1 退出）")
 
-    def handle(self, *args, path, dry_run=False, **options):
+    def handle(self, *args, path, dry_run=False, wait=20.0, **options):
         result = read_workbook(path)
         if result.errors:
             for error in result.errors:
@@ -26,7 +28,7 @@ class Command(AuditedCommand):
                               f"{len(data.persons)} 人，{len(data.indicators)} 个指标（未写入）。")
             return
         try:
-            summary = year_import(data=data)
+            summary = year_import(data=data, lock_wait=wait)
         except ApplicationError as error:
             self.stderr.write(error.message)
             sys.exit(1)
