@@ -125,7 +125,7 @@ def _org_of(obj) -> int | None:
     return getattr(obj, "pk", None) if obj.__class__.__name__ == "Organisation" else None
 
 
-def _office_of(actor: Actor, obj) -> bool:
+def office_of(actor: Actor, obj) -> bool:
     return actor.has(Role.OFFICE) and (obj is None or actor.in_organisation(Role.OFFICE, _org_of(obj)))
 
 
@@ -142,14 +142,14 @@ def _head_of(actor: Actor, department) -> bool:
 def _reads_department(actor: Actor, department) -> bool:
     if department is None:  # the view-level question: "some department"
         return actor.has(STAFF, HEAD, Role.OFFICE, Role.LEADER)
-    return (_office_of(actor, department) or _leader_of(actor, department) or _head_of(actor, department)
+    return (office_of(actor, department) or _leader_of(actor, department) or _head_of(actor, department)
             or actor.department_id == department.pk)
 
 
 def _reads_person(actor: Actor, person) -> bool:
     if person is None:
         return actor.has(STAFF, HEAD, Role.OFFICE, Role.LEADER)
-    return (person.pk == actor.person_id or _office_of(actor, person) or _leader_of(actor, person)
+    return (person.pk == actor.person_id or office_of(actor, person) or _leader_of(actor, person)
             or (person.department_id is not None and person.department_id in actor.headed_department_ids))
 
 
@@ -162,7 +162,7 @@ def _reads_trace_entry(actor: Actor, entry) -> bool:
         return True
     if entry.status == "draft":
         return False
-    return (_office_of(actor, entry) or _leader_of(actor, entry) or entry.department_id in actor.headed_department_ids
+    return (office_of(actor, entry) or _leader_of(actor, entry) or entry.department_id in actor.headed_department_ids
             or (actor.department_id is not None and actor.department_id == entry.department_id))
 
 
@@ -178,25 +178,13 @@ def _reviews_trace_entry(actor: Actor, entry) -> bool:
     return entry.department_id in actor.headed_department_ids and entry.person_id != actor.person_id
 
 
-def _rates_satisfaction(actor: Actor, rater) -> bool:
-    """An internal 360° rater reaches the own ballots only. The view-level question: is this
-    account a rater of an evaluation that is still running?"""
-    if actor.user_id is None or actor.has(*ADMIN_ROLES):
-        return False
-    if rater is None:
-        from scoring.models import SatisfactionRater
-
-        return SatisfactionRater.objects.filter(user_id=actor.user_id, evaluation__closed=False).exists()
-    return rater.user_id is not None and rater.user_id == actor.user_id
-
-
 def _assesses(actor: Actor, indicator) -> bool:
     """Enter the score of a leaf: the office of its organisation, or an account of the department
     the leaf names as its assessor (考核主体). The view-level question: may score something."""
     if indicator is None:
         return actor.has(Role.OFFICE, ASSESSOR)
     department_id = getattr(indicator, "assessor_department_id", None)
-    return _office_of(actor, indicator) or (department_id is not None
+    return office_of(actor, indicator) or (department_id is not None
                                            and department_id in actor.assessing_department_ids)
 
 
@@ -205,7 +193,7 @@ def _assesses_for(actor: Actor, department) -> bool:
     head and designated accounts. The view-level question: may act for some assessing unit."""
     if department is None:
         return actor.has(Role.OFFICE, ASSESSOR)
-    return _office_of(actor, department) or getattr(department, "pk", department) in actor.assessing_department_ids
+    return office_of(actor, department) or getattr(department, "pk", department) in actor.assessing_department_ids
 
 
 def _reads_objection(actor: Actor, objection) -> bool:
@@ -213,64 +201,16 @@ def _reads_objection(actor: Actor, objection) -> bool:
     if objection is None:
         return actor.has(STAFF, HEAD, Role.OFFICE)
     person = objection.person
-    return (person.pk == actor.person_id or _office_of(actor, person)
+    return (person.pk == actor.person_id or office_of(actor, person)
             or (person.department_id is not None and person.department_id in actor.headed_department_ids))
-
-
-def _rates_leadership(actor: Actor, poll) -> bool:
-    """The leadership poll (DOMAIN.md §7.4): the view-level question is whether a poll the account
-    may rate in is running (its organisation's, for staff and 局领导; or one it was added to). Which
-    objects it grades, and in which group, the service decides."""
-    if actor.user_id is None or actor.has(*ADMIN_ROLES):
-        return False
-    from django.db.models import Q
-    from django.utils import timezone
-
-    from scoring.models import LeadershipPoll
-
-    running = LeadershipPoll.objects.filter(closed=False, closes_at__gt=timezone.now())
-    if poll is not None:
-        running = running.filter(pk=poll.pk)
-    mine = Q(raters__user_id=actor.user_id)
-    if actor.person_id is not None:
-        mine |= Q(team__assessment_year__organisation_id=actor.organisation_id)
-    return running.filter(mine).exists()
-
-
-def _leadership_member(actor: Actor, team) -> bool:
-    """A member of a leadership team (of ``team``, or of any year): writes the own 述职 report and
-    reads the team's and the own results (结果反馈)."""
-    if actor.person_id is None:
-        return False
-    from scoring.models import LeadershipMember
-
-    members = LeadershipMember.objects.filter(person_id=actor.person_id)
-    return (members.filter(team=team) if team is not None else members).exists()
-
-
-def _routine_on(actor: Actor) -> bool:
-    """The account's organisation runs routine appraisal by quarters in some year (docs/routine.md)."""
-    from .models import Period
-
-    return actor.organisation_id is not None and Period.objects.filter(
-        assessment_year__organisation_id=actor.organisation_id, kind="quarter").exists()
-
-
-def _reads_summary(actor: Actor, summary) -> bool:
-    """A quarterly summary: those who read the person, its peers and its superior (scoring.routine)."""
-    if summary is None:
-        return actor.has(STAFF, HEAD, Role.OFFICE, Role.LEADER) or actor.person_id is not None
-    from scoring.routine.selectors import summary_access
-
-    return summary_access(actor, summary)["read"]
 
 
 # rule name -> predicate(actor, obj). Administrators' roles grant none of the appraisal rules.
 RULES: dict[str, Callable[[Actor, object], bool]] = {
     "authenticated": lambda a, o: a.user_id is not None,
     "appraisal.participant": lambda a, o: a.has(STAFF, HEAD, Role.OFFICE, Role.LEADER),
-    "office.manage": _office_of,
-    "office.or_leader": lambda a, o: _office_of(a, o) or _leader_of(a, o),
+    "office.manage": office_of,
+    "office.or_leader": lambda a, o: office_of(a, o) or _leader_of(a, o),
     "department.read": _reads_department,
     "department.head": lambda a, o: _head_of(a, o),
     "person.read": _reads_person,
@@ -279,46 +219,29 @@ RULES: dict[str, Callable[[Actor, object], bool]] = {
     "tracelog.entry.write": _writes_trace_entry,
     "tracelog.entry.review": _reviews_trace_entry,
     # filing statistics and missing-filing lists: a department's head, or the office
-    "tracelog.statistics": lambda a, o: _office_of(a, o) or _head_of(a, o),
+    "tracelog.statistics": lambda a, o: office_of(a, o) or _head_of(a, o),
     # ballots (scoring/ballots.py): a department's aggregated democratic evaluation; workload grades
-    "department.results": lambda a, o: _office_of(a, o) or _leader_of(a, o) or _head_of(a, o),
-    "workload.set": lambda a, o: _office_of(a, o) or _head_of(a, o),
+    "department.results": lambda a, o: office_of(a, o) or _leader_of(a, o) or _head_of(a, o),
+    "workload.set": lambda a, o: office_of(a, o) or _head_of(a, o),
     # assessors (考核主体): the leaves a department assesses, across all departments (indicators/assessing.py)
     "scores.assess": _assesses,
     "scores.assess_for": _assesses_for,
     "scores.assessor": lambda a, o: a.has(ASSESSOR),  # navigation: heads and designated accounts
-    "satisfaction.rate": _rates_satisfaction,
-    # the leadership appraisal (scoring/leadership): raters, team members, the office
-    "leadership.rate": _rates_leadership,
-    "leadership.member": _leadership_member,
-    "leadership.feedback": lambda a, o: _office_of(a, getattr(o, "assessment_year", o)) or _leadership_member(a, o),
-    # the scoring pages' entry: every participant, and a 局领导 without a role who rates in the 360°
-    "scoring.enter": lambda a, o: (a.has(STAFF, HEAD, Role.OFFICE, Role.LEADER) or _rates_satisfaction(a, None)
-                                   or _leadership_member(a, None) or _rates_leadership(a, None)),
     # results for everyone (DOMAIN.md §9): 绩效之窗, per-indicator analysis and trends, for every appraised unit
     "results.window": lambda a, o: a.has(STAFF, HEAD, Role.OFFICE, Role.LEADER) and (
-        o is None or _office_of(a, o) or _leader_of(a, o) or a.organisation_id == _org_of(o)),
+        o is None or office_of(a, o) or _leader_of(a, o) or a.organisation_id == _org_of(o)),
     # pre-appraisal warnings: the office and leaders read all, a head the own department's; the head answers
-    "warning.read": lambda a, o: _office_of(a, o) or _leader_of(a, o) or (
+    "warning.read": lambda a, o: office_of(a, o) or _leader_of(a, o) or (
         _head_of(a, getattr(o, "department_id", None)) if o is not None else a.has(HEAD)),
     "warning.answer": lambda a, o: a.has(HEAD) if o is None else _head_of(a, o.department_id),
     # who works on warnings (the navigation entry): the office and heads; leaders read them from the dashboard
-    "warning.work": lambda a, o: _office_of(a, o) or _head_of(a, None),
+    "warning.work": lambda a, o: office_of(a, o) or _head_of(a, None),
     "objection.read": _reads_objection,
-    # routine appraisal by quarters (scoring/routine): civil servants file and evaluate; heads and 局领导
-    # comment; talks and files follow the person's readers
-    "routine.file": lambda a, o: a.has(STAFF) and _routine_on(a),
-    "routine.review": lambda a, o: (a.has(HEAD, Role.LEADER) or (a.person_id is not None and not a.has(STAFF))) \
-        and _routine_on(a),
-    "routine.summary.read": _reads_summary,
-    "routine.office": lambda a, o: _office_of(a, o) and _routine_on(a),
-    "routine.talks": lambda a, o: (a.has(STAFF, HEAD, Role.OFFICE, Role.LEADER) and _routine_on(a)) if o is None
-    else _reads_person(a, o.person),
     "accounts.manage": lambda a, o: a.has(Role.SYSADMIN),
     "roles.manage": lambda a, o: a.has(Role.SECADMIN),
     "audit.read": lambda a, o: a.has(Role.AUDITOR),
     # linking an account to a person record: the office of that person's organisation, or the system administrator
-    "accounts.link": lambda a, o: _office_of(a, o) or a.has(Role.SYSADMIN),
+    "accounts.link": lambda a, o: office_of(a, o) or a.has(Role.SYSADMIN),
     # approving a password reset of an administrator (two-person rule; the service names which one)
     "password_reset.approve": lambda a, o: a.has(Role.SECADMIN, Role.AUDITOR),
     # organisations: the system administrator (of that organisation, or of every one to create one)
@@ -329,6 +252,15 @@ RULES: dict[str, Callable[[Actor, object], bool]] = {
 }
 
 PUBLIC = "public"
+
+
+def register_rules(rules: dict[str, Callable[[Actor, object], bool]]) -> None:
+    """Apps above the core add the rules that read their own models (from AppConfig.ready), so that
+    every check still goes through ``can``; a name is defined once."""
+    for name, predicate in rules.items():
+        if RULES.get(name, predicate) is not predicate:
+            raise ValueError(f"access rule {name!r} is defined twice")
+        RULES[name] = predicate
 
 
 def can(user, rule: str, obj=None) -> bool:

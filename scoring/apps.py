@@ -7,7 +7,12 @@ class ScoringConfig(AppConfig):
     verbose_name = _("考核计分")
 
     def ready(self):
+        from appraisal import access
         from appraisal.demo import register_demo_step
+
+        from .access_rules import RULES
+
+        access.register_rules(RULES)
 
         from . import signals  # noqa: F401  (a period entering publicity queues the pipeline)
         from .demo import demo_step_ballots, demo_step_results
