@@ -178,3 +178,32 @@ def test_the_years_input_carries_the_quarters_grades(world, ry):
     data = load_year(ry)
     assert data.quarter_grades == {(world.staff.staff_id, 2): "较好"}
     assert data.scheme["routine.enabled"] == Decimal(1)
+
+
+@pytest.mark.django_db
+def test_reminders_of_summaries_talks_and_reports_go_out_once(world, ry):
+    from datetime import timedelta
+
+    from scoring.routine import reminders, reports
+
+    period = quarter(ry)
+    due = services.summary_due(period, services.scheme_of(ry))
+    assert reminders.reminders_send(organisation=world.organisation, today=due - timedelta(days=10)) == 0
+    first = reminders.reminders_send(organisation=world.organisation, today=due - timedelta(days=1))
+    assert first == 3  # 王科员, 李处长, 钱科员: the people with accounts (赵科员 has none)
+    assert reminders.reminders_send(organisation=world.organisation, today=due - timedelta(days=1)) == 0
+    late = reminders.reminders_send(organisation=world.organisation, today=due + timedelta(days=1))
+    assert late == first
+    assert Notification.objects.filter(recipient=world.users["staff"], key__contains="overdue:summary").exists()
+    summary = _file(world, period, grade="较差")
+    services.superior_review(user=world.users["head"], summary=summary, comment="差", grade="较差")
+    talk = Talk.objects.get()
+    reminders.reminders_send(organisation=world.organisation, today=talk.due_on + timedelta(days=1))
+    assert Notification.objects.filter(recipient=world.users["head"], key=f"routine:overdue:talk:{talk.pk}").exists()
+    deadline = timezone.now() + timedelta(days=2)
+    reports.round_open(user=world.users["office"], assessment_year=ry, deadline=deadline)
+    reports.report_save(user=world.users["staff"], assessment_year=ry, text="述职", self_grade="良好")
+    reminders.reminders_send(organisation=world.organisation, today=timezone.localdate())
+    keyed = set(Notification.objects.filter(key__startswith="routine:due:report").values_list("recipient__username",
+                                                                                             flat=True))
+    assert "head" in keyed and "staff" not in keyed
