@@ -23,7 +23,7 @@ from .models import AuditEvent
 GENESIS_HASH = "0" * 64
 # Events whose values name a rater next to a grade: the audit log page seals them; the audit
 # administrator opens one only through an audited trace with a reason (SECURITY.md item 12).
-BALLOT_ACTIONS = frozenset({"peer_rating.submit", "satisfaction.submit"})
+BALLOT_ACTIONS = frozenset({"peer_rating.submit", "satisfaction.submit", "leadership.ballot", "routine.peer_rate"})
 # Any constant: the PostgreSQL advisory lock that serialises writers of the chain.
 _CHAIN_LOCK_KEY = 7_402_118
 

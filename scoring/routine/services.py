@@ -166,10 +166,12 @@ def peer_rate(*, user, summary: QuarterSummary, grade: str) -> QuarterPeerRating
         elif rating.grade != grade:
             rating.grade = grade
             rating.save(update_fields=["grade", "updated_at"])
+        # The ballot next to its rater, sealed like the monthly peer ballots (audit.BALLOT_ACTIONS): who
+        # was graded is in the values, which the audit administrator opens only with a reason.
+        ratee = f"{summary.person.staff_id} {summary.person.name}"
         audit.record("routine.peer_rate", actor=user, obj=rating, organisation_id=_org(summary),
-                     object_repr=_("%(name)s %(period)s 同类互评") % {"name": summary.person.name,
-                                                                  "period": str(summary.period)},
-                     old=old, new={"grade": grade})
+                     object_repr=_("%(period)s 同类互评") % {"period": str(summary.period)},
+                     old={ratee: old["grade"]} if old else None, new={ratee: grade})
     return rating
 
 

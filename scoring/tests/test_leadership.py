@@ -133,6 +133,9 @@ def test_groups_scales_and_one_ballot_per_rater_and_object(world, team, poll):
         ballots.ballot_submit(user=world.users["auditor"], poll=poll, entries={"team": ("好", "")})
     event = AuditEvent.objects.filter(action="leadership.ballot").order_by("-id").first()
     assert event.actor_name == principal.username and "L02" in event.new_value
+    from appraisal import audit
+
+    assert "leadership.ballot" in audit.BALLOT_ACTIONS  # sealed on the log page, traced with a reason
 
 
 def test_single_use_links_for_invited_representatives(world, team, poll):

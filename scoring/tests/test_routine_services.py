@@ -207,3 +207,22 @@ def test_reminders_of_summaries_talks_and_reports_go_out_once(world, ry):
     keyed = set(Notification.objects.filter(key__startswith="routine:due:report").values_list("recipient__username",
                                                                                              flat=True))
     assert "head" in keyed and "staff" not in keyed
+
+
+@pytest.mark.django_db
+def test_a_peer_evaluation_is_sealed_in_the_audit_log_and_traced_with_a_reason(client, world, ry):
+    """Who graded whom stays out of the audit log page, as for the monthly peer ballots; the audit
+    administrator opens one ballot with a reason, and that reading is itself audited."""
+    from django.urls import reverse
+
+    summary = _file(world, quarter(ry))
+    (peer, peer_user), = colleagues(world, 1)
+    services.peer_rate(user=peer_user, summary=summary, grade="较好")
+    event = AuditEvent.objects.get(action="routine.peer_rate")
+    assert world.staff.name not in event.object_repr and world.staff.name in str(event.new_value)
+    client.force_login(world.users["auditor"])
+    page = client.get(reverse("audit_log"), {"action": "routine.peer_rate"}).content.decode()
+    assert "测评内容已隐藏" in page and "较好" not in page
+    traced = client.post(reverse("audit_trace", args=[event.pk]), {"reason": "申诉复核"}).content.decode()
+    assert world.staff.name in traced and "较好" in traced
+    assert AuditEvent.objects.get(action="ballot.trace").reason == "申诉复核"
