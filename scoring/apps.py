@@ -22,6 +22,9 @@ class ScoringConfig(AppConfig):
         from .leadership.demo import demo_step_leadership
 
         register_demo_step(350, demo_step_leadership)
+        from .routine.demo import demo_step_routine
+
+        register_demo_step(360, demo_step_routine)
         from appraisal import period_guards
 
         from .routine.facts import quarter_facts

@@ -226,3 +226,13 @@ def test_a_peer_evaluation_is_sealed_in_the_audit_log_and_traced_with_a_reason(c
     traced = client.post(reverse("audit_trace", args=[event.pk]), {"reason": "申诉复核"}).content.decode()
     assert world.staff.name in traced and "较好" in traced
     assert AuditEvent.objects.get(action="ballot.trace").reason == "申诉复核"
+
+def test_the_demo_has_last_year_in_routine_mode_with_a_talk():
+    from appraisal.demo import load_demo
+
+    organisation = load_demo(year=2026)
+    last = organisation.years.get(year=2025)
+    assert last.scheme.as_decimals()["routine.enabled"] == 1
+    summaries = QuarterSummary.objects.filter(period__assessment_year=last)
+    assert summaries.count() >= 4 and not summaries.filter(grade="").exists()
+    assert Talk.objects.filter(assessment_year=last, closed_at__isnull=False).exists()
