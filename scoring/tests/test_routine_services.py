@@ -227,6 +227,8 @@ def test_a_peer_evaluation_is_sealed_in_the_audit_log_and_traced_with_a_reason(c
     assert world.staff.name in traced and "较好" in traced
     assert AuditEvent.objects.get(action="ballot.trace").reason == "申诉复核"
 
+
+@pytest.mark.django_db
 def test_the_demo_has_last_year_in_routine_mode_with_a_talk():
     from appraisal.demo import load_demo
 
