@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .models import AuditEvent
 
@@ -41,6 +41,12 @@ current_operator: ContextVar[str] = ContextVar("current_operator", default="")
 
 def _actor_name(actor) -> str:
     return getattr(actor, "username", "") if actor else current_operator.get()
+
+
+def stored_repr(obj) -> str:
+    """An object's name as the log keeps it: in the product's language (Chinese), whoever acted."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(obj)[:200]
 
 
 def _jsonable(value):
@@ -83,7 +89,7 @@ def record(action: str, *, obj=None, old=None, new=None, reason: str = "", actor
         actor = None
     if obj is not None:
         object_type = object_type or obj._meta.label
-        object_repr = object_repr or str(obj)[:200]
+        object_repr = object_repr or stored_repr(obj)
         if organisation_id is None:
             organisation_id = getattr(obj, "organisation_id", None)
     with transaction.atomic():
@@ -140,7 +146,7 @@ def record_many(action: str, events: list[dict], *, actor=None, ip: str | None =
                 action=item.get("action", action),
                 object_type=item.get("object_type") or (obj._meta.label if obj is not None else ""),
                 object_id=item.get("object_id") or (str(obj.pk) if obj is not None and obj.pk is not None else ""),
-                object_repr=(item.get("object_repr") or (str(obj) if obj is not None else ""))[:200],
+                object_repr=(item.get("object_repr") or (stored_repr(obj) if obj is not None else ""))[:200],
                 organisation_id=item.get("organisation_id", organisation_id),
                 old_value=_jsonable(item.get("old")), new_value=_jsonable(item.get("new")),
                 reason=item.get("reason", reason) or "", prev_hash=prev)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django import forms
@@ -13,6 +14,7 @@ from appraisal.scheme import (
     validate_scheme,
 )
 
+from . import audit_display, audit_events
 from .fields import FiniteDecimalField
 from .models import Department, Organisation, PeriodState, Person, Role
 from .zipguard import zip_problem
@@ -162,12 +164,23 @@ class PersonAccountForm(forms.Form):
         return data
 
 
+class EventTypeField(forms.ChoiceField):
+    """The picker of event types; a code or a prefix typed into the address (``person.``) also filters."""
+
+    def valid_value(self, value):
+        return super().valid_value(value) or bool(re.fullmatch(r"[a-z_]+(\.[a-z_]*)*", value or ""))
+
+
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(label=_("事件"), required=False)
-    actor = forms.CharField(label=_("操作人"), required=False)
-    object_text = forms.CharField(label=_("对象"), required=False)
+    action = EventTypeField(label=_("事件类型"), required=False, choices=audit_events.choices)
+    object_type = forms.ChoiceField(label=_("对象类型"), required=False, choices=audit_display.object_type_choices)
+    actor = forms.CharField(label=_("操作人账号"), required=False)
+    object_text = forms.CharField(label=_("对象名称"), required=False)
     date_from = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_action(self):
+        return audit_events.action_filter(self.cleaned_data.get("action") or "")
 
 
 class SpreadsheetUploadForm(forms.Form):

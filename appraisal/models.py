@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import formats
+
 
 class Organisation(models.Model):
     code = models.CharField(_("单位编码"), max_length=32, unique=True)
@@ -177,17 +179,12 @@ class Period(models.Model):
         constraints = [models.UniqueConstraint(fields=["assessment_year", "kind", "number"], name="period_unique")]
 
     def __str__(self) -> str:
-        return f"{self.assessment_year.year}年{self.label}"
+        return formats.period(self.kind, self.number, self.assessment_year.year)
 
     @property
     def label(self) -> str:
-        if self.kind == PeriodKind.MONTH:
-            return f"{self.number}月"
-        if self.kind == PeriodKind.HALF:
-            return "上半年" if self.number == 1 else "下半年"
-        if self.kind == PeriodKind.QUARTER:
-            return f"第{self.number}季度"
-        return "全年"
+        """The period inside its year (12月, 上半年, 第1季度, 全年), in the active language."""
+        return formats.period_short(self.kind, self.number)
 
     @property
     def is_locked(self) -> bool:

@@ -59,11 +59,19 @@ def periods_of(assessment_year: AssessmentYear) -> list[Period]:
     return sorted(periods, key=lambda p: (order[p.kind], p.number))
 
 
-def audit_events(*, action: str = "", actor: str = "", object_text: str = "", date_from=None, date_to=None
-                 ) -> QuerySet[AuditEvent]:
-    queryset = AuditEvent.objects.all()
-    if action:
-        queryset = queryset.filter(action__startswith=action)
+def audit_events(*, action: str | tuple[str, ...] = "", object_type: str = "", actor: str = "", object_text: str = "",
+                 date_from=None, date_to=None) -> QuerySet[AuditEvent]:
+    """The log, newest first; ``action`` is one event type or a tuple of prefixes (a group of them)."""
+    queryset = AuditEvent.objects.select_related("actor__person")
+    if isinstance(action, tuple):
+        match = Q()
+        for prefix in action:
+            match |= Q(action__startswith=prefix)
+        queryset = queryset.filter(match)
+    elif action:
+        queryset = queryset.filter(action=action)
+    if object_type:
+        queryset = queryset.filter(object_type=object_type)
     if actor:
         queryset = queryset.filter(actor_name__icontains=actor)
     if object_text:

@@ -1,10 +1,13 @@
 """How trace-log periods, deadlines and lateness read in Chinese, as offices write them:
-2026年11月21日, 2026年第47周, 逾期 2天3小时."""
+2026年11月21日, 2026年第47周, 逾期 2天3小时. Dates and months come from the one formatting layer
+(appraisal.formats), in English when the page is."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
 from django.utils.translation import gettext as _
+
+from appraisal import formats
 
 from . import deadlines
 
@@ -14,7 +17,7 @@ def cn_date(value: date | datetime | None) -> str:
         return "—"
     if isinstance(value, datetime):
         value = value.astimezone(deadlines.SHANGHAI).date()
-    return _("%(y)d年%(m)d月%(d)d日") % {"y": value.year, "m": value.month, "d": value.day}
+    return formats.date(value)
 
 
 def cn_datetime(value: datetime | None) -> str:
@@ -28,7 +31,7 @@ def cn_datetime(value: datetime | None) -> str:
 
 
 def cn_short_date(value: date) -> str:
-    return _("%(m)d月%(d)d日") % {"m": value.month, "d": value.day}
+    return formats.short_date(value)
 
 
 def week_label(key: str, *, with_dates: bool = True) -> str:
@@ -41,7 +44,7 @@ def week_label(key: str, *, with_dates: bool = True) -> str:
 
 
 def month_label(year: int, month: int) -> str:
-    return _("%(y)d年%(m)d月") % {"y": year, "m": month}
+    return formats.month(year, month)
 
 
 def period_label(kind: str, key: str, *, with_dates: bool = True) -> str:

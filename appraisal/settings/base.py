@@ -92,6 +92,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "appraisal.context_processors.navigation",
             ],
+            # the formatting layer (numbers, money, dates, periods) in every template
+            "builtins": ["appraisal.templatetags.formats"],
         },
     }
 ]

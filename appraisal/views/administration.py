@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from .. import access, accounts, audit, selectors
+from .. import access, accounts, audit, audit_display, selectors
 from ..errors import ApplicationError
 from ..forms import AccountCreateForm, AuditFilterForm, RoleAssignForm
 from ..models import AuditEvent, PasswordReset, PasswordResetState, RoleAssignment
@@ -134,8 +134,9 @@ def audit_log(request):
     chain = audit.verify_chain() if request.method == "POST" else None
     if chain is not None:
         audit.record("audit.verify", object_type="appraisal.AuditEvent", new={"ok": chain.ok, "checked": chain.checked})
-    return render(request, "appraisal/audit_log.html", {"form": form, "page": page, "chain": chain,
-                                                        "sealed_actions": audit.BALLOT_ACTIONS})
+    return render(request, "appraisal/audit_log.html", {
+        "form": form, "page": page, "events": audit_display.present(page.object_list), "chain": chain,
+        "sealed_actions": audit.BALLOT_ACTIONS})
 
 
 @never_cache
@@ -152,4 +153,5 @@ def audit_trace(request, pk):
     audit.record("ballot.trace", object_type="appraisal.AuditEvent", object_repr=str(event)[:200],
                  new={"event": event.pk, "action": event.action}, reason=reason,
                  organisation_id=event.organisation_id)
-    return render(request, "appraisal/audit_trace.html", {"event": event, "reason": reason})
+    return render(request, "appraisal/audit_trace.html", {"event": audit_display.present_sealed(event),
+                                                          "reason": reason})

@@ -507,7 +507,7 @@ def test_ballots_are_in_no_admin_and_the_audit_administrator_traces_one_with_a_r
     assert "1001 李处长" not in page  # sealed: who was rated, and how, is not on the log page
     event = AuditEvent.objects.get(action="peer_rating.submit")
     response = client.post(reverse("audit_trace", args=[event.pk]), {"reason": "申诉复核"})
-    assert response.status_code == 200 and "1001 李处长" in response.content.decode()
+    assert response.status_code == 200 and "李处长（1001）" in response.content.decode()
     trace = AuditEvent.objects.get(action="ballot.trace")
     assert trace.actor_name == "auditor" and trace.reason == "申诉复核"
 
