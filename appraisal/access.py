@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from .models import ADMIN_ROLES, Department, Person, Position, Role, RoleAssignment
 
@@ -23,14 +24,14 @@ HEAD = "head"  # 部门负责人: the named head of at least one department
 ASSESSOR = "assessor"  # 考核主体的评分人: a department head or an account the head designated
 
 ROLE_LABELS = {
-    STAFF: "公务员",
-    HEAD: "部门负责人",
-    ASSESSOR: "评分人",
-    Role.OFFICE: "考核办",
-    Role.LEADER: "局领导",
-    Role.SYSADMIN: "系统管理员",
-    Role.SECADMIN: "安全管理员",
-    Role.AUDITOR: "审计管理员",
+    STAFF: _("公务员"),
+    HEAD: _("部门负责人"),
+    ASSESSOR: _("评分人"),
+    Role.OFFICE: Role.OFFICE.label,
+    Role.LEADER: Role.LEADER.label,
+    Role.SYSADMIN: Role.SYSADMIN.label,
+    Role.SECADMIN: Role.SECADMIN.label,
+    Role.AUDITOR: Role.AUDITOR.label,
 }
 
 

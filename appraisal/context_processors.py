@@ -59,6 +59,16 @@ def navigation(request):
         item["active"] = len(item["url"]) == longest
     from tracelog.selectors import unread_count
 
-    return {"nav_items": items,
+    # the sidebar groups the entries by section (in NAVIGATION's order); a section whose only entry
+    # carries its own name (测评) needs no heading
+    sections: list[dict] = []
+    for item in items:
+        if not sections or sections[-1]["label"] != item["section"]:
+            sections.append({"label": item["section"], "items": []})
+        sections[-1]["items"].append(item)
+    for section in sections:
+        only = section["items"][0] if len(section["items"]) == 1 else None
+        section["heading"] = not (only and str(only["label"]) == str(section["label"]))
+    return {"nav_items": items, "nav_sections": sections,
             "nav_roles": [access.ROLE_LABELS[r] for r in access.ROLE_LABELS if r in actor.roles],
             "unread_notifications": unread_count(user)}

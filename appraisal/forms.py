@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from appraisal.scheme import (
@@ -80,12 +81,12 @@ class SchemeForm(forms.Form):
         super().__init__(*args, **kwargs)
         for key in SCHEME_DEFAULTS:
             self.fields[key] = FiniteDecimalField(
-                label=f"{SCHEME_KEY_LABELS.get(key, key)}", help_text=key, max_digits=12, decimal_places=4,
+                label=gettext(SCHEME_KEY_LABELS.get(key, key)), help_text=key, max_digits=12, decimal_places=4,
                 initial=initial_values.get(key, SCHEME_DEFAULTS[key]),
             )
         for key, default in SCHEME_MONTH_LISTS.items():
             self.fields[key] = forms.CharField(
-                label=SCHEME_KEY_LABELS.get(key, key), help_text=key, max_length=60, required=False,
+                label=gettext(SCHEME_KEY_LABELS.get(key, key)), help_text=key, max_length=60, required=False,
                 initial=initial_months.get(key, format_months(default)) if initial_months else format_months(default))
         self.order_fields([*SCHEME_DEFAULTS, *SCHEME_MONTH_LISTS, "reason"])
 
@@ -109,7 +110,7 @@ class SchemeForm(forms.Form):
         groups: dict[str, list] = {}
         for key in [*SCHEME_DEFAULTS, *SCHEME_MONTH_LISTS]:
             section = key.split(".")[0]
-            groups.setdefault(SCHEME_SECTION_LABELS.get(section, section), []).append(self[key])
+            groups.setdefault(gettext(SCHEME_SECTION_LABELS.get(section, section)), []).append(self[key])
         return groups
 
 

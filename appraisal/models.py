@@ -187,6 +187,15 @@ class Period(models.Model):
         return formats.period_short(self.kind, self.number)
 
     @property
+    def display_label(self) -> str:
+        """The label in the reader's language (``label`` stays the Chinese key of workbooks and audit rows)."""
+        from django.utils.translation import gettext
+
+        if self.kind == PeriodKind.MONTH:
+            return gettext("%(m)s月") % {"m": self.number}
+        return gettext(self.label)
+
+    @property
     def is_locked(self) -> bool:
         return self.state == PeriodState.LOCKED
 

@@ -43,6 +43,11 @@ def _sees_everything(request, year) -> bool:
     return access.can(request.user, "office.manage", year)
 
 
+def _may_export(request, year) -> bool:
+    """A year's grades and rewards are the office's until the year is in publicity (DOMAIN.md §8)."""
+    return _sees_everything(request, year) or bool(selectors.visibility(year, all_periods=False).year)
+
+
 def _page(request, template, context):
     return render(request, template, context)
 
@@ -120,7 +125,8 @@ def overview(request):
     return _page(request, "rewards/overview.html", {
         "years": years, "year": year, "overview": data, "grades": selectors.GRADES, "halves": selectors.HALVES,
         "job": job_display.job_payload(job) if job else None,
-        "can_compute": year is not None and access.can(request.user, "office.manage", year)})
+        "can_compute": year is not None and access.can(request.user, "office.manage", year),
+        "can_export": year is not None and _may_export(request, year)})
 
 
 def _year_of_org(request, pk) -> AssessmentYear:
@@ -173,8 +179,7 @@ def export(request, year_pk):
 
     year = _year_of_org(request, year_pk)
     access.check(request.user, "office.or_leader", year)
-    if not _sees_everything(request, year) and not selectors.visibility(year, all_periods=False).year:
-        # a year's grades and rewards are the office's until the year is in publicity (DOMAIN.md §8)
+    if not _may_export(request, year):
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied("results.unpublished_year")

@@ -105,7 +105,7 @@ def roster_import(request, kind):
                 "c": report.created, "u": report.updated})
             return redirect("department_list" if kind == "departments" else "person_list")
     return render(request, "appraisal/roster_import.html", {
-        "form": form, "report": report, "kind": kind, "title": roster.TITLES[kind]})
+        "form": form, "report": report, "kind": kind, "title": _(roster.TITLES[kind])})
 
 
 @access.require("office.or_leader")

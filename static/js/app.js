@@ -47,3 +47,27 @@
     }
   });
 })();
+
+// <table class="table-cards">: below 768 px each row becomes a card (static/css/app.css); every
+// cell is labelled with its column's header here, so templates need not repeat the labels.
+(function () {
+  "use strict";
+  document.querySelectorAll("table.table-cards").forEach(function (table) {
+    const headRow = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+    if (!headRow) return;
+    const labels = [];
+    Array.prototype.forEach.call(headRow.cells, function (th) {
+      for (let i = 0; i < (th.colSpan || 1); i++) labels.push(th.textContent.trim());
+    });
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (row) {
+        let column = 0;
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          const label = labels[column];
+          if (label && !cell.hasAttribute("data-label") && (cell.colSpan || 1) === 1) cell.setAttribute("data-label", label);
+          column += cell.colSpan || 1;
+        });
+      });
+    });
+  });
+})();

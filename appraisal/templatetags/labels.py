@@ -1,0 +1,19 @@
+"""Fixed vocabulary stored as its Chinese name (grades 优秀 / 良好, warning levels, indicator
+categories and natures, reward names, cycles) shown in the reader's language:
+
+    {% load labels %}{{ r.monthly_grade|label }}
+
+The stored value stays the key (CSS classes such as ``grade-优秀`` use it); the msgids are the
+Chinese names themselves, so a value without a translation shows as stored.
+"""
+from django import template
+from django.utils.translation import gettext
+
+register = template.Library()
+
+
+@register.filter
+def label(value):
+    if not value or not isinstance(value, str):
+        return value
+    return gettext(value)
