@@ -141,6 +141,13 @@ class Scheme(models.Model):
             return SCHEME_MONTH_LISTS[key]
 
 
+def month_label(number: int) -> str:
+    """A month's name in the reader's language: 11月 / Month 11."""
+    from django.utils.translation import gettext
+
+    return gettext("%(m)s月") % {"m": number}
+
+
 class PeriodKind(models.TextChoices):
     MONTH = "month", _("月度")
     HALF = "half", _("半年")
@@ -187,17 +194,17 @@ class Period(models.Model):
         return formats.period_short(self.kind, self.number)
 
     @property
+    def is_locked(self) -> bool:
+        return self.state == PeriodState.LOCKED
+
+    @property
     def display_label(self) -> str:
         """The label in the reader's language (``label`` stays the Chinese key of workbooks and audit rows)."""
         from django.utils.translation import gettext
 
         if self.kind == PeriodKind.MONTH:
-            return gettext("%(m)s月") % {"m": self.number}
+            return month_label(self.number)
         return gettext(self.label)
-
-    @property
-    def is_locked(self) -> bool:
-        return self.state == PeriodState.LOCKED
 
 
 class OfficeCalendarDay(models.Model):

@@ -9,14 +9,15 @@ from decimal import Decimal
 
 from django.db.models import Avg
 
-from appraisal.models import AssessmentYear, Department, PeriodKind, Person
+from django.utils.translation import gettext
+
+from appraisal.models import AssessmentYear, Department, PeriodKind, Person, month_label
 from scoring.models import AnnualResult, DepartmentAnnualResult, DepartmentHalfResult, MonthlyResult, PersonHalfResult
 from scoring.rules import round_half_up
 
 from . import analysis, publication
 from .publication import HALF_NAMES, Published
 
-MONTH_LABELS = [f"{m}月" for m in range(1, 13)]
 
 
 def _num(value: Decimal | None):
@@ -47,18 +48,18 @@ class Trend:
         return [(y, self.annual.get(y), self.annual_rank.get(y)) for y in self.years if y in self.annual]
 
     def monthly_spec(self) -> dict:
-        return {"kind": "line", "x": MONTH_LABELS, "y_name": "分",
+        return {"kind": "line", "x": [month_label(m) for m in range(1, 13)], "y_name": gettext("分"),
                 "series": [{"name": f"{y}年", "data": [_num(self.monthly.get(y, {}).get(m)) for m in range(1, 13)]}
                            for y in self.years if self.monthly.get(y)]}
 
     def half_spec(self) -> dict:
-        return {"kind": "bar", "x": [HALF_NAMES[1], HALF_NAMES[2]], "y_name": "分", "labels": True,
+        return {"kind": "bar", "x": [gettext(HALF_NAMES[1]), gettext(HALF_NAMES[2])], "y_name": gettext("分"), "labels": True,
                 "series": [{"name": f"{y}年", "data": [_num(self.halves.get(y, {}).get(h)) for h in (1, 2)]}
                            for y in self.years if self.halves.get(y)]}
 
     def annual_spec(self) -> dict:
         years = [y for y in self.years if y in self.annual]
-        return {"kind": "line", "x": [f"{y}年" for y in years], "y_name": "分", "labels": True,
+        return {"kind": "line", "x": [gettext("%(year)s年") % {"year": y} for y in years], "y_name": gettext("分"), "labels": True,
                 "series": [{"name": "年度得分", "data": [_num(self.annual[y]) for y in years]}]}
 
 
@@ -149,7 +150,7 @@ class IndicatorTrend:
         for m in self.months:
             values = [v for by in self.monthly.values() if (v := by.get(m)) is not None]
             means.append(_num(round_half_up(sum(values) / len(values))) if values else None)
-        return {"kind": "line", "x": [f"{m}月" for m in self.months], "y_name": "%",
+        return {"kind": "line", "x": [month_label(m) for m in self.months], "y_name": "%",
                 "series": [{"name": "各部门平均", "data": means}] + [
                     {"name": d.name, "data": [_num(self.monthly.get(d.pk, {}).get(m)) for m in self.months]}
                     for d in chosen]}

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
 from appraisal import access, audit
-from appraisal.models import Department, DepartmentGroup, Person
+from appraisal.models import Department, DepartmentGroup, Person, month_label
 from appraisal.selectors import current_organisation
 
 from . import analysis as analysis_service
@@ -138,4 +138,4 @@ def trends(request):
         "indicator_names": names, "indicator": indicator,
         "indicator_bar": indicator.bar_spec() if indicator else None,
         "indicator_line": indicator.line_spec({department.pk} if department else set()) if indicator else None,
-        "month_labels": trend_service.MONTH_LABELS})
+        "month_labels": [month_label(m) for m in range(1, 13)]})
