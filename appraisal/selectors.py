@@ -54,7 +54,7 @@ def years_of(organisation: Organisation) -> QuerySet[AssessmentYear]:
 
 
 def periods_of(assessment_year: AssessmentYear) -> list[Period]:
-    order = {"month": 0, "half": 1, "year": 2}
+    order = {"month": 0, "quarter": 1, "half": 2, "year": 3}  # quarters: routine appraisal
     periods = list(Period.objects.filter(assessment_year=assessment_year))
     return sorted(periods, key=lambda p: (order[p.kind], p.number))
 

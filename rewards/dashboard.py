@@ -129,7 +129,7 @@ def _trend(board: Dashboard, year: AssessmentYear) -> None:
         months = sorted(values)
         board.trend_rows = [(m, values[m]) for m in months]
         board.trend = {"kind": "line", "x": [month_label(m) for m in months], "y_name": gettext("分"), "labels": True,
-                       "series": [{"name": "全局月度平均得分", "data": [float(values[m]) for m in months]}]}
+                       "series": [{"name": gettext("全局月度平均得分"), "data": [float(values[m]) for m in months]}]}
 
 
 def _missing_filings(board: Dashboard, year: AssessmentYear, actor) -> None:

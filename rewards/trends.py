@@ -60,7 +60,7 @@ class Trend:
     def annual_spec(self) -> dict:
         years = [y for y in self.years if y in self.annual]
         return {"kind": "line", "x": [gettext("%(year)s年") % {"year": y} for y in years], "y_name": gettext("分"), "labels": True,
-                "series": [{"name": "年度得分", "data": [_num(self.annual[y]) for y in years]}]}
+                "series": [{"name": gettext("年度得分"), "data": [_num(self.annual[y]) for y in years]}]}
 
 
 def _visible(years: list[AssessmentYear], everything: bool) -> dict[int, Published]:
@@ -151,7 +151,7 @@ class IndicatorTrend:
             values = [v for by in self.monthly.values() if (v := by.get(m)) is not None]
             means.append(_num(round_half_up(sum(values) / len(values))) if values else None)
         return {"kind": "line", "x": [month_label(m) for m in self.months], "y_name": "%",
-                "series": [{"name": "各部门平均", "data": means}] + [
+                "series": [{"name": gettext("各部门平均"), "data": means}] + [
                     {"name": d.name, "data": [_num(self.monthly.get(d.pk, {}).get(m)) for m in self.months]}
                     for d in chosen]}
 

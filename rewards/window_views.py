@@ -3,6 +3,7 @@ per-indicator analysis with its Excel export, and the trend charts."""
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
+from django.utils.translation import gettext
 
 from appraisal import access, audit
 from appraisal.models import Department, DepartmentGroup, Person, month_label
@@ -48,8 +49,8 @@ def window_department(request, pk):
         access.check(request.user, "results.window", year)
         points = window_service.rank_history(year, department)
     chart = {"kind": "line", "x": [p.day.isoformat() for p in points], "inverse": True, "y_name": "名次",
-             "series": [{"name": "总排名", "data": [p.overall_rank for p in points], "step": "end"},
-                        {"name": "组内排名", "data": [p.group_rank for p in points], "step": "end"}]}
+             "series": [{"name": gettext("总排名"), "data": [p.overall_rank for p in points], "step": "end"},
+                        {"name": gettext("组内排名"), "data": [p.group_rank for p in points], "step": "end"}]}
     return render(request, "rewards/window_department.html", {
         "years": years, "year": year, "department": department, "points": points,
         "weeks": list(reversed(window_service.weekly(points))), "chart": chart,

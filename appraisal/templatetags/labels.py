@@ -7,6 +7,7 @@ The stored value stays the key (CSS classes such as ``grade-优秀`` use it); th
 Chinese names themselves, so a value without a translation shows as stored.
 """
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import gettext
 
 register = template.Library()
@@ -17,3 +18,12 @@ def label(value):
     if not value or not isinstance(value, str):
         return value
     return gettext(value)
+
+
+@register.filter
+def data(value):
+    """A name or other data inside a translated sentence, marked as not to be translated:
+    ``{% blocktranslate with name=person.name|data %}{{ name }}，您好{% endblocktranslate %}``."""
+    if value is None or value == "":
+        return value
+    return format_html('<span translate="no">{}</span>', value)

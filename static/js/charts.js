@@ -5,6 +5,8 @@
 // The table beside each chart carries the same figures (accessible and printable).
 (function () {
   if (typeof echarts === "undefined") return;
+  // the mean line's label in the page's language (the chart data carry no words of their own)
+  const MEAN = (document.documentElement.lang || "").indexOf("en") === 0 ? "Average" : "平均";
   const palette = ["#c0392b", "#2c6fbb", "#27ae60", "#e67e22", "#8e44ad", "#16a085", "#7f8c8d", "#d35400"];
   const charts = [];
   document.querySelectorAll("[data-chart]").forEach(function (el) {
@@ -30,8 +32,8 @@
         return { name: s.name, type: spec.kind || "line", data: s.data, connectNulls: false,
                  showSymbol: spec.x.length <= 60, smooth: false, step: s.step || false,
                  label: { show: spec.labels === true, position: "top" },
-                 markLine: s.mean === undefined ? undefined : { symbol: "none", data: [{ yAxis: s.mean, name: "平均" }],
-                   label: { formatter: "平均 {c}" }, lineStyle: { type: "dashed", color: "#888" } } };
+                 markLine: s.mean === undefined ? undefined : { symbol: "none", data: [{ yAxis: s.mean, name: MEAN }],
+                   label: { formatter: MEAN + " {c}" }, lineStyle: { type: "dashed", color: "#888" } } };
       })
     };
     chart.setOption(option);
