@@ -141,13 +141,6 @@ class Scheme(models.Model):
             return SCHEME_MONTH_LISTS[key]
 
 
-def month_label(number: int) -> str:
-    """A month's name in the reader's language: 11月 / Month 11."""
-    from django.utils.translation import gettext
-
-    return gettext("%(m)s月") % {"m": number}
-
-
 class PeriodKind(models.TextChoices):
     MONTH = "month", _("月度")
     HALF = "half", _("半年")
@@ -196,15 +189,6 @@ class Period(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.state == PeriodState.LOCKED
-
-    @property
-    def display_label(self) -> str:
-        """The label in the reader's language (``label`` stays the Chinese key of workbooks and audit rows)."""
-        from django.utils.translation import gettext
-
-        if self.kind == PeriodKind.MONTH:
-            return month_label(self.number)
-        return gettext(self.label)
 
 
 class OfficeCalendarDay(models.Model):

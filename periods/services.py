@@ -101,10 +101,10 @@ def objection_file(*, user, period: Period, figure: str, reason: str, evidence_t
             raise PermissionDeniedError(_("您没有执行此操作的权限。"))
         if period.state != PeriodState.PUBLICITY:
             raise StateError(_("只能在公示期内提出异议；%(label)s 当前处于“%(state)s”状态。") % {
-                "label": period.display_label, "state": PeriodState(period.state).label})
+                "label": period.label, "state": PeriodState(period.state).label})
         figures = published_figures(period, person)
         if figure not in figures:
-            raise ValidationFailed(_("您在%(label)s没有这项公示成绩。") % {"label": period.display_label})
+            raise ValidationFailed(_("您在%(label)s没有这项公示成绩。") % {"label": period.label})
         if Objection.objects.filter(period=period, person=person, figure=figure, state=Objection.State.OPEN).exists():
             raise ValidationFailed(_("您对这项成绩的异议尚在处理中。"))
         objection = Objection(period=period, person=person, figure=figure, published_value=figures[figure],
@@ -260,7 +260,7 @@ def objection_accept(*, user, objection: Objection, input_key: str, new_value: s
         objection = _open(objection)
         period = objection.period
         if period.state not in (PeriodState.PUBLICITY, PeriodState.LOCKED):
-            raise StateError(_("%(label)s 已不在公示期，异议不能再按公示成绩处理。") % {"label": period.display_label})
+            raise StateError(_("%(label)s 已不在公示期，异议不能再按公示成绩处理。") % {"label": period.label})
         reason = _("采纳异议（%(name)s，%(figure)s）：%(reason)s") % {
             "name": objection.person.name, "figure": objection.get_figure_display(), "reason": objection.reason}
         correction = _correct(user, objection, input_key, new_value, reason[:1000])

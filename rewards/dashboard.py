@@ -14,10 +14,10 @@ from decimal import Decimal
 from django.db.models import Avg
 from django.utils import timezone
 
-from appraisal import access
+from appraisal import access, formats
 from django.utils.translation import gettext
 
-from appraisal.models import AssessmentYear, Period, PeriodKind, PeriodState, Person, month_label
+from appraisal.models import AssessmentYear, Period, PeriodKind, PeriodState, Person
 from scoring.models import AnnualResult, MonthlyResult, ScoringJob
 from scoring.rules import round_half_up
 
@@ -77,7 +77,7 @@ def build(user, year: AssessmentYear) -> Dashboard | None:
         periods = list(Period.objects.filter(assessment_year=year).order_by("kind", "number"))
         board.publicity = [p for p in periods if p.state == PeriodState.PUBLICITY]
         for p in periods:
-            board.periods_by_state.setdefault(p.get_state_display(), []).append(p.display_label)
+            board.periods_by_state.setdefault(p.get_state_display(), []).append(p.label)
         _trend(board, year)
     if "office" in roles:
         board.job = ScoringJob.objects.filter(assessment_year=year, kind=ScoringJob.Kind.COMPUTE).order_by("-id").first()
@@ -128,7 +128,7 @@ def _trend(board: Dashboard, year: AssessmentYear) -> None:
     if values:
         months = sorted(values)
         board.trend_rows = [(m, values[m]) for m in months]
-        board.trend = {"kind": "line", "x": [month_label(m) for m in months], "y_name": gettext("分"), "labels": True,
+        board.trend = {"kind": "line", "x": [formats.month_name(m) for m in months], "y_name": gettext("分"), "labels": True,
                        "series": [{"name": gettext("全局月度平均得分"), "data": [float(values[m]) for m in months]}]}
 
 

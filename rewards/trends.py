@@ -11,7 +11,8 @@ from django.db.models import Avg
 
 from django.utils.translation import gettext
 
-from appraisal.models import AssessmentYear, Department, PeriodKind, Person, month_label
+from appraisal import formats
+from appraisal.models import AssessmentYear, Department, PeriodKind, Person
 from scoring.models import AnnualResult, DepartmentAnnualResult, DepartmentHalfResult, MonthlyResult, PersonHalfResult
 from scoring.rules import round_half_up
 
@@ -48,7 +49,7 @@ class Trend:
         return [(y, self.annual.get(y), self.annual_rank.get(y)) for y in self.years if y in self.annual]
 
     def monthly_spec(self) -> dict:
-        return {"kind": "line", "x": [month_label(m) for m in range(1, 13)], "y_name": gettext("分"),
+        return {"kind": "line", "x": [formats.month_name(m) for m in range(1, 13)], "y_name": gettext("分"),
                 "series": [{"name": f"{y}年", "data": [_num(self.monthly.get(y, {}).get(m)) for m in range(1, 13)]}
                            for y in self.years if self.monthly.get(y)]}
 
@@ -150,7 +151,7 @@ class IndicatorTrend:
         for m in self.months:
             values = [v for by in self.monthly.values() if (v := by.get(m)) is not None]
             means.append(_num(round_half_up(sum(values) / len(values))) if values else None)
-        return {"kind": "line", "x": [month_label(m) for m in self.months], "y_name": "%",
+        return {"kind": "line", "x": [formats.month_name(m) for m in self.months], "y_name": "%",
                 "series": [{"name": gettext("各部门平均"), "data": means}] + [
                     {"name": d.name, "data": [_num(self.monthly.get(d.pk, {}).get(m)) for m in self.months]}
                     for d in chosen]}

@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.utils.translation import gettext
 
-from appraisal import access, audit
-from appraisal.models import Department, DepartmentGroup, Person, month_label
+from appraisal import access, audit, formats
+from appraisal.models import Department, DepartmentGroup, Person
 from appraisal.selectors import current_organisation
 
 from . import analysis as analysis_service
@@ -139,4 +139,4 @@ def trends(request):
         "indicator_names": names, "indicator": indicator,
         "indicator_bar": indicator.bar_spec() if indicator else None,
         "indicator_line": indicator.line_spec({department.pk} if department else set()) if indicator else None,
-        "month_labels": [month_label(m) for m in range(1, 13)]})
+        "month_labels": [formats.month_name(m) for m in range(1, 13)]})

@@ -99,7 +99,7 @@ def peer_rating_submit(*, user, period: Period, grades: Mapping[int, str]) -> Pe
         if period.assessment_year.organisation_id != rater.organisation_id:
             raise PermissionDeniedError(_("您没有执行此操作的权限。"))
         if period.state != PeriodState.OPEN:
-            raise StateError(_("%(period)s 的民主测评已结束，不能再提交或修改。") % {"period": period.display_label})
+            raise StateError(_("%(period)s 的民主测评已结束，不能再提交或修改。") % {"period": period.label})
         if rater.position == Position.LEADER or rater.department_id is None:
             raise PermissionDeniedError(_("局领导不参加民主测评。"))
         if rater.pk in grades:
@@ -140,7 +140,7 @@ def _workload_state(period: Period) -> None:
         raise ValidationFailed(_("工作量等级按月评定。"))
     if period.state not in WORKLOAD_STATES:
         raise StateError(_("%(period)s 处于“%(state)s”状态，工作量等级不能再修改。") % {
-            "period": period.display_label, "state": PeriodState(period.state).label})
+            "period": period.label, "state": PeriodState(period.state).label})
 
 
 def workload_set(*, user, period: Period, department: Department, grades: Mapping[int, str],
@@ -201,7 +201,7 @@ def workload_publish(*, user, period: Period, department: Department) -> int:
                                  set_by=user) for pk in members if pk not in rows]
         unpublished = [pk for pk, row in rows.items() if not row.published]
         if not missing and not unpublished:
-            raise StateError(_("%(period)s 的工作量等级已经公布。") % {"period": period.display_label})
+            raise StateError(_("%(period)s 的工作量等级已经公布。") % {"period": period.label})
         WorkloadGrade.objects.bulk_create(missing)
         WorkloadGrade.objects.filter(pk__in=[rows[pk].pk for pk in unpublished]).update(published=True)
         grades = {pk: row.grade for pk, row in rows.items()} | {row.person_id: row.grade for row in missing}
@@ -223,7 +223,7 @@ def _evaluation_running(evaluation: SatisfactionEvaluation, now: datetime) -> No
         raise StateError(_("本次满意度测评已结束。"))
     if evaluation.period.state not in SATISFACTION_STATES:
         raise StateError(_("%(period)s 处于“%(state)s”状态，满意度测评不能再进行。") % {
-            "period": evaluation.period.display_label, "state": PeriodState(evaluation.period.state).label})
+            "period": evaluation.period.label, "state": PeriodState(evaluation.period.state).label})
 
 
 def satisfaction_open(*, user, period: Period, closes_at: datetime) -> SatisfactionEvaluation:
@@ -237,7 +237,7 @@ def satisfaction_open(*, user, period: Period, closes_at: datetime) -> Satisfact
         period = _lock_period(period)
         if period.state not in SATISFACTION_STATES:
             raise StateError(_("%(period)s 处于“%(state)s”状态，不能开启满意度测评。") % {
-                "period": period.display_label, "state": PeriodState(period.state).label})
+                "period": period.label, "state": PeriodState(period.state).label})
         if SatisfactionEvaluation.objects.filter(period=period).exists():
             raise ValidationFailed(_("%(period)s 的满意度测评已经开启。") % {"period": period})
         evaluation = SatisfactionEvaluation.objects.create(period=period, closes_at=closes_at)

@@ -142,7 +142,7 @@ def peer_ballot(request):
             messages.error(request, _error_text(error))
         else:
             messages.success(request, _("%(period)s 民主测评已保存：已评 %(n)d / %(m)d 人。") % {
-                "period": period.display_label, "n": result.rated, "m": result.total})
+                "period": period.label, "n": result.rated, "m": result.total})
             return redirect(f"{reverse('scoring:peer_ballot')}?period={period.pk}")
         if period not in months:
             return redirect("scoring:peer_ballot")
@@ -213,7 +213,7 @@ def workload_edit(request):
             messages.error(request, _error_text(error))
         else:
             messages.success(request, _("%(dept)s %(period)s 的工作量等级已保存（%(n)d 项变更）。") % {
-                "dept": department.name, "period": period.display_label, "n": changed})
+                "dept": department.name, "period": period.label, "n": changed})
             return redirect(f"{reverse('scoring:workload_edit')}?department={department.pk}&period={period.pk}")
     published = bool(rows) and all(row.published for row in rows)
     return _page(request, "scoring/workload_edit.html", {
@@ -235,7 +235,7 @@ def workload_publish(request, period_pk, department_pk):
         messages.error(request, error.message)
     else:
         messages.success(request, _("%(dept)s %(period)s 的工作量等级已公布，本部门人员可以查看。") % {
-            "dept": department.name, "period": period.display_label})
+            "dept": department.name, "period": period.label})
     return redirect(f"{reverse('scoring:workload_edit')}?department={department.pk}&period={period.pk}")
 
 
