@@ -97,8 +97,8 @@ class AssessmentYear(models.Model):
 class LeaveRecord(models.Model):
     """Months of personal or sick leave a person took in one assessment year (DOMAIN.md §7.2)."""
 
-    assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="leave_records")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="leave_records")
+    assessment_year = models.ForeignKey(AssessmentYear, verbose_name=_("考核年度"), on_delete=models.CASCADE, related_name="leave_records")
+    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="leave_records")
     months = models.PositiveSmallIntegerField(_("请假月数"), default=0)
 
     class Meta:
@@ -109,6 +109,9 @@ class LeaveRecord(models.Model):
             models.CheckConstraint(condition=models.Q(months__lte=12), name="leave_months_at_most_12"),
         ]
 
+    def __str__(self) -> str:
+        return _("%(name)s %(year)s年度请假 %(n)s 个月") % {"name": self.person.name, "year": self.assessment_year.year, "n": self.months}
+
 
 class Scheme(models.Model):
     """The scheme (考核方案) of one organisation-year: every key of EXCHANGE.md with its value.
@@ -117,9 +120,9 @@ class Scheme(models.Model):
     defined in appraisal/scheme.py; ``appraisal.services.scheme_update`` validates them.
     """
 
-    assessment_year = models.OneToOneField(AssessmentYear, on_delete=models.CASCADE, related_name="scheme")
+    assessment_year = models.OneToOneField(AssessmentYear, verbose_name=_("考核年度"), on_delete=models.CASCADE, related_name="scheme")
     values = models.JSONField(_("参数"), default=dict)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("考核方案")
@@ -139,6 +142,9 @@ class Scheme(models.Model):
             return parse_months(self.values[key]) if key in self.values else SCHEME_MONTH_LISTS[key]
         except ValueError:
             return SCHEME_MONTH_LISTS[key]
+
+    def __str__(self) -> str:
+        return _("%(year)s 考核方案") % {"year": self.assessment_year}
 
 
 class PeriodKind(models.TextChoices):
@@ -231,7 +237,7 @@ class RoleAssignment(models.Model):
     role = models.CharField(_("角色"), max_length=10, choices=Role.choices)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, null=True, blank=True,
                                      related_name="role_assignments", verbose_name=_("单位"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("角色分配")
@@ -298,12 +304,12 @@ class AuditEvent(models.Model):
     object_type = models.CharField(_("对象类型"), max_length=60, blank=True)
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
     object_repr = models.CharField(_("对象"), max_length=200, blank=True)
-    organisation_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    organisation_id = models.BigIntegerField(_("单位编号"), null=True, blank=True, db_index=True)
     old_value = models.JSONField(_("原值"), null=True, blank=True)
     new_value = models.JSONField(_("新值"), null=True, blank=True)
     reason = models.TextField(_("原因"), blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    prev_hash = models.CharField(_("前序哈希"), max_length=64)
+    hash = models.CharField(_("哈希"), max_length=64, unique=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -328,12 +334,15 @@ class AccountFlag(models.Model):
     """Per-account security flags: an account created by an administrator must change its
     password at first login (SECURITY.md item 2)."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_flag")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="account_flag")
     must_change_password = models.BooleanField(_("首次登录须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("账号安全标记")
         verbose_name_plural = _("账号安全标记")
+
+    def __str__(self) -> str:
+        return _("%(user)s 的安全标记") % {"user": self.user}
 
 
 class PasswordResetState(models.TextChoices):
@@ -364,7 +373,7 @@ class PasswordReset(models.Model):
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     state = models.CharField(_("状态"), max_length=10, choices=PasswordResetState.choices,
                              default=PasswordResetState.PENDING)
-    first_half = models.CharField(max_length=64, blank=True)
+    first_half = models.CharField(_("临时密码前半段"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("密码重置")
@@ -383,7 +392,7 @@ class SecondFactorPolicy(models.Model):
 
     role = models.CharField(_("角色"), max_length=10, unique=True)
     required = models.BooleanField(_("必须启用"), default=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("二次验证策略")
@@ -403,3 +412,6 @@ class ServiceBeat(models.Model):
     class Meta:
         verbose_name = _("定时任务运行记录")
         verbose_name_plural = _("定时任务运行记录")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M}" if self.at else self.name

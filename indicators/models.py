@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from appraisal import formats
 from appraisal.models import AssessmentYear, Department, Period, Person
 
 
@@ -119,6 +120,9 @@ class ResponsibilityWeight(models.Model):
                                    violation_error_message=_("责任比重须大于 0 且不超过 100")),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.indicator.name} · {self.person.name} {formats.plain_decimal(self.weight)}%"
+
 
 class ScoreStatus(models.TextChoices):
     """Where a leaf's score is on its way from the assessor to the pipeline: only approved scores
@@ -134,10 +138,10 @@ class Reviewed(models.Model):
 
     status = models.CharField(_("审核状态"), max_length=10, choices=ScoreStatus.choices, default=ScoreStatus.APPROVED,
                               db_index=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提交人"), on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+")
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审核人"), on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+")
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     review_reason = models.TextField(_("退回原因"), blank=True)
@@ -162,7 +166,7 @@ class IndicatorScore(Reviewed):
     standard_params = models.JSONField(_("计分参数"), default=dict, blank=True)
     comment = models.TextField(_("说明"), blank=True)
     evidence_ref = models.CharField(_("佐证材料"), max_length=200, blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     entered_at = models.DateTimeField(_("录入时间"), auto_now=True)
 
@@ -185,6 +189,9 @@ class IndicatorScore(Reviewed):
         return explain(LeafRule("", Decimal(0), Decimal(0), self.standard_key, self.standard_params or {}),
                        self.actual_value, self.score)
 
+    def __str__(self) -> str:
+        return _("%(code)s %(name)s %(period)s 得分") % {"code": self.indicator.code, "name": self.indicator.name, "period": self.period}
+
 
 class CommonScore(Reviewed):
     """A person's year-end score of a common leaf: the score (常规), points (加分 / 扣分) or the
@@ -197,7 +204,7 @@ class CommonScore(Reviewed):
     value = models.DecimalField(_("得分"), max_digits=8, decimal_places=2)
     comment = models.TextField(_("说明"), blank=True)
     evidence_ref = models.CharField(_("佐证材料"), max_length=200, blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     entered_at = models.DateTimeField(_("录入时间"), auto_now=True)
 
@@ -209,6 +216,9 @@ class CommonScore(Reviewed):
             models.CheckConstraint(condition=Q(value__gte=0), name="common_score_non_negative",
                                    violation_error_message=_("得分不能小于 0")),
         ]
+
+    def __str__(self) -> str:
+        return _("%(code)s %(name)s · %(person)s 得分") % {"code": self.indicator.code, "name": self.indicator.name, "person": self.person.name}
 
 
 class PlanChange(models.Model):
@@ -233,7 +243,7 @@ class PlanChange(models.Model):
     new_value = models.CharField(_("新值"), max_length=40, null=True, blank=True)
     effective_month = models.PositiveSmallIntegerField(_("生效月份"))
     reason = models.TextField(_("调整依据"))
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("调整人"), on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     changed_at = models.DateTimeField(_("调整时间"), auto_now_add=True)
 
@@ -243,3 +253,6 @@ class PlanChange(models.Model):
         ordering = ["assessment_year", "id"]
         constraints = [models.CheckConstraint(condition=Q(effective_month__gte=1) & Q(effective_month__lte=12),
                                               name="plan_change_month_in_year")]
+
+    def __str__(self) -> str:
+        return _("%(code)s 指标调整（%(month)s月起）") % {"code": self.indicator.code if self.indicator_id else "", "month": self.effective_month}

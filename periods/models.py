@@ -50,7 +50,7 @@ class Objection(models.Model):
     evidence_file = models.FileField(_("佐证材料"), storage=private_storage, upload_to=objection_evidence_path,
                                      max_length=200, blank=True)
     evidence_name = models.CharField(_("文件名"), max_length=200, blank=True)
-    evidence_content_type = models.CharField(max_length=100, blank=True)
+    evidence_content_type = models.CharField(_("佐证材料类型"), max_length=100, blank=True)
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.OPEN)
     answer = models.TextField(_("答复"), blank=True)
     changes = models.JSONField(_("更正前后"), default=list, blank=True)

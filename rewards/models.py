@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from appraisal import formats
 from appraisal.models import Person
 
 ANNUAL_GRADES = [("优秀", _("优秀")), ("称职", _("称职")), ("基本称职", _("基本称职")), ("不称职", _("不称职")),
@@ -11,7 +12,7 @@ ANNUAL_GRADES = [("优秀", _("优秀")), ("称职", _("称职")), ("基本称�
 class GradeHistory(models.Model):
     """A person's annual grade of an earlier year (历史等次), for merit runs (DOMAIN.md §7.3)."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="grade_history")
+    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="grade_history")
     year = models.PositiveIntegerField(_("年度"))
     grade = models.CharField(_("等次"), max_length=6, choices=ANNUAL_GRADES)
 
@@ -19,6 +20,9 @@ class GradeHistory(models.Model):
         verbose_name = _("历史等次")
         verbose_name_plural = _("历史等次")
         constraints = [models.UniqueConstraint(fields=["person", "year"], name="grade_history_once")]
+
+    def __str__(self) -> str:
+        return _("%(name)s %(year)s年度 %(grade)s") % {"name": self.person.name, "year": self.year, "grade": self.grade}
 
 
 class DepartmentHistory(models.Model):
@@ -38,6 +42,9 @@ class DepartmentHistory(models.Model):
         ordering = ["department", "-year"]
         constraints = [models.UniqueConstraint(fields=["department", "year"], name="department_history_once")]
 
+    def __str__(self) -> str:
+        return _("%(name)s %(year)s年度成绩") % {"name": self.department.name, "year": self.year}
+
 
 def _figure(verbose_name):
     return models.DecimalField(verbose_name, max_digits=8, decimal_places=2, null=True, blank=True)
@@ -50,9 +57,9 @@ class LeaderboardDay(models.Model):
     be shown; only published figures go in, and ``provisional`` marks lines that include a period
     still in publicity (shown as 公示中: an objection may still change them)."""
 
-    assessment_year = models.ForeignKey("appraisal.AssessmentYear", on_delete=models.CASCADE, related_name="+")
+    assessment_year = models.ForeignKey("appraisal.AssessmentYear", verbose_name=_("考核年度"), on_delete=models.CASCADE, related_name="+")
     day = models.DateField(_("日期"))
-    department = models.ForeignKey("appraisal.Department", on_delete=models.CASCADE, related_name="leaderboard_days")
+    department = models.ForeignKey("appraisal.Department", verbose_name=_("部门"), on_delete=models.CASCADE, related_name="leaderboard_days")
     total = _figure(_("累计总分"))
     common_rate = _figure(_("共同类得分率"))
     management_rate = _figure(_("管理类得分率"))
@@ -69,6 +76,9 @@ class LeaderboardDay(models.Model):
         constraints = [models.UniqueConstraint(fields=["assessment_year", "day", "department"],
                                                name="leaderboard_day_key")]
         indexes = [models.Index(fields=["assessment_year", "day"], name="leaderboard_year_day")]
+
+    def __str__(self) -> str:
+        return f"{self.department.name} {formats.date(self.day)}"
 
 
 class WarningLevel(models.TextChoices):
@@ -90,7 +100,7 @@ class PreWarning(models.Model):
     the run of a warning month, reviewed and issued by the office, answered by the department's head
     with a rectification plan and date, followed up (回头看) and closed by the office."""
 
-    assessment_year = models.ForeignKey("appraisal.AssessmentYear", on_delete=models.CASCADE, related_name="+")
+    assessment_year = models.ForeignKey("appraisal.AssessmentYear", verbose_name=_("考核年度"), on_delete=models.CASCADE, related_name="+")
     month = models.PositiveSmallIntegerField(_("预考核月份"))
     indicator = models.ForeignKey("indicators.Indicator", on_delete=models.CASCADE, related_name="warnings",
                                   verbose_name=_("指标"))
@@ -106,14 +116,14 @@ class PreWarning(models.Model):
     state = models.CharField(_("状态"), max_length=10, choices=WarningState.choices, default=WarningState.DRAFT)
     created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
     issued_at = models.DateTimeField(_("下发时间"), null=True, blank=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发出人"), on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="+")
     answer_due = models.DateField(_("反馈期限"), null=True, blank=True)
     office_note = models.TextField(_("考核办意见"), blank=True)
     rectification = models.TextField(_("整改措施"), blank=True)
     rectify_by = models.DateField(_("整改完成日期"), null=True, blank=True)
     answered_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("答复人"), on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+")
     follow_up = models.TextField(_("回头看情况"), blank=True)
     followed_at = models.DateTimeField(_("回头看时间"), null=True, blank=True)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from appraisal import formats
 from appraisal.models import AssessmentYear, Department, Period, Person
 
 PEER_GRADES = [("优秀", _("优秀")), ("良好", _("良好")), ("中等", _("中等")), ("差", _("差"))]
@@ -20,11 +21,11 @@ class PeerRating(models.Model):
     """民主测评: one colleague's grade of another for one month. The rater is kept only so that the
     rater can change the own ballot and the audit role can trace it; no page shows it."""
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="peer_ratings")
-    rater = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
-    ratee = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="peer_ratings_received")
+    period = models.ForeignKey(Period, verbose_name=_("考核周期"), on_delete=models.CASCADE, related_name="peer_ratings")
+    rater = models.ForeignKey(Person, verbose_name=_("评价人"), on_delete=models.CASCADE, related_name="+")
+    ratee = models.ForeignKey(Person, verbose_name=_("被评价人"), on_delete=models.CASCADE, related_name="peer_ratings_received")
     grade = models.CharField(_("等次"), max_length=4, choices=PEER_GRADES)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("民主测评")
@@ -34,29 +35,35 @@ class PeerRating(models.Model):
             models.CheckConstraint(condition=~models.Q(rater=models.F("ratee")), name="peer_rating_not_self"),
         ]
 
+    def __str__(self) -> str:
+        return _("%(period)s 民主测评票（第 %(pk)s 号）") % {"period": self.period, "pk": self.pk}
+
 
 class WorkloadGrade(models.Model):
     """工作量系数: the head's grade of a member's workload for one month."""
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="workload_grades")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="workload_grades")
+    period = models.ForeignKey(Period, verbose_name=_("考核周期"), on_delete=models.CASCADE, related_name="workload_grades")
+    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="workload_grades")
     grade = models.CharField(_("工作量等级"), max_length=4, choices=WORKLOAD_GRADES)
     published = models.BooleanField(_("已公布"), default=False)
-    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("评定人"), on_delete=models.SET_NULL, null=True, blank=True,
                                related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("工作量等级")
         verbose_name_plural = _("工作量等级")
         constraints = [models.UniqueConstraint(fields=["period", "person"], name="workload_once")]
 
+    def __str__(self) -> str:
+        return _("%(name)s %(period)s 工作量等级") % {"name": self.person.name, "period": self.period}
+
 
 class SatisfactionEvaluation(models.Model):
     """A half-year 360° evaluation opened by the office."""
 
-    period = models.OneToOneField(Period, on_delete=models.CASCADE, related_name="satisfaction_evaluation")
-    opened_at = models.DateTimeField(auto_now_add=True)
+    period = models.OneToOneField(Period, verbose_name=_("考核周期"), on_delete=models.CASCADE, related_name="satisfaction_evaluation")
+    opened_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
     closes_at = models.DateTimeField(_("截止时间"))
     closed = models.BooleanField(_("已结束"), default=False)
 
@@ -64,18 +71,21 @@ class SatisfactionEvaluation(models.Model):
         verbose_name = _("满意度测评")
         verbose_name_plural = _("满意度测评")
 
+    def __str__(self) -> str:
+        return _("%(period)s 满意度测评") % {"period": self.period}
+
 
 class SatisfactionRater(models.Model):
     """A rater of a 360° evaluation: an account (internal groups) or a single-use link (external)."""
 
-    evaluation = models.ForeignKey(SatisfactionEvaluation, on_delete=models.CASCADE, related_name="raters")
+    evaluation = models.ForeignKey(SatisfactionEvaluation, verbose_name=_("满意度测评"), on_delete=models.CASCADE, related_name="raters")
     group = models.CharField(_("评价主体类别"), max_length=10, choices=SATISFACTION_GROUPS)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("账号"), on_delete=models.CASCADE, null=True, blank=True,
                              related_name="+")
-    department = models.ForeignKey(Department, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+    department = models.ForeignKey(Department, verbose_name=_("部门"), on_delete=models.CASCADE, null=True, blank=True, related_name="+",
                                    help_text=_("机关部门组的评价人所在部门：不评本部门"))
     label = models.CharField(_("评价人"), max_length=100)
-    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    token_hash = models.CharField(_("链接令牌摘要"), max_length=64, unique=True, null=True, blank=True)
     expires_at = models.DateTimeField(_("链接有效期"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
 
@@ -85,16 +95,19 @@ class SatisfactionRater(models.Model):
         constraints = [models.UniqueConstraint(fields=["evaluation", "user"], condition=models.Q(user__isnull=False),
                                                name="satisfaction_rater_user_once")]
 
+    def __str__(self) -> str:
+        return _("%(period)s 满意度测评 · %(group)s") % {"period": self.evaluation.period, "group": self.group}
+
 
 class SatisfactionRating(models.Model):
     """满意度测评: one rater's grade of one department for one half."""
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="satisfaction_ratings")
+    period = models.ForeignKey(Period, verbose_name=_("考核周期"), on_delete=models.CASCADE, related_name="satisfaction_ratings")
     group = models.CharField(_("评价主体类别"), max_length=10, choices=SATISFACTION_GROUPS)
-    rater = models.ForeignKey(SatisfactionRater, on_delete=models.CASCADE, null=True, blank=True,
+    rater = models.ForeignKey(SatisfactionRater, verbose_name=_("评价人"), on_delete=models.CASCADE, null=True, blank=True,
                               related_name="ratings")
     rater_label = models.CharField(_("评价人"), max_length=100, blank=True)
-    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="satisfaction_ratings")
+    department = models.ForeignKey(Department, verbose_name=_("部门"), on_delete=models.CASCADE, related_name="satisfaction_ratings")
     grade = models.CharField(_("等次"), max_length=2, choices=SATISFACTION_GRADES)
 
     class Meta:
@@ -103,15 +116,18 @@ class SatisfactionRating(models.Model):
         constraints = [models.UniqueConstraint(fields=["rater", "department"], condition=models.Q(rater__isnull=False),
                                                name="satisfaction_rating_once")]
 
+    def __str__(self) -> str:
+        return _("%(period)s 满意度评分票（第 %(pk)s 号）") % {"period": self.period, "pk": self.pk}
+
 
 def figure(verbose_name):
     return models.DecimalField(verbose_name, max_digits=8, decimal_places=2, null=True, blank=True)
 
 
 class MonthlyResult(models.Model):
-    assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="+")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="monthly_results")
-    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    assessment_year = models.ForeignKey(AssessmentYear, verbose_name=_("考核年度"), on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="monthly_results")
+    department = models.ForeignKey(Department, verbose_name=_("部门"), on_delete=models.CASCADE, related_name="+")
     month = models.PositiveSmallIntegerField(_("月份"))
     responsibility_rate = figure(_("责任得分率"))
     workload_coefficient = models.DecimalField(_("工作量系数"), max_digits=4, decimal_places=2)
@@ -120,13 +136,18 @@ class MonthlyResult(models.Model):
     monthly_grade = models.CharField(_("月度等次"), max_length=4)
 
     class Meta:
+        verbose_name = _("月度成绩")
+        verbose_name_plural = _("月度成绩")
         constraints = [models.UniqueConstraint(fields=["assessment_year", "person", "month"],
                                                name="monthly_result_key")]
 
+    def __str__(self) -> str:
+        return _("%(name)s %(month)s 月度成绩") % {"name": self.person.name, "month": formats.month(self.assessment_year.year, self.month)}
+
 
 class DepartmentHalfResult(models.Model):
-    assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="+")
-    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="half_results")
+    assessment_year = models.ForeignKey(AssessmentYear, verbose_name=_("考核年度"), on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(Department, verbose_name=_("部门"), on_delete=models.CASCADE, related_name="half_results")
     half = models.CharField(_("半年"), max_length=4)
     business_rate = figure(_("业务类得分率"))
     management_rate = figure(_("管理类得分率"))
@@ -134,27 +155,37 @@ class DepartmentHalfResult(models.Model):
     half_score = figure(_("部门半年得分"))
 
     class Meta:
+        verbose_name = _("部门半年成绩")
+        verbose_name_plural = _("部门半年成绩")
         constraints = [models.UniqueConstraint(fields=["assessment_year", "department", "half"],
                                                name="department_half_result_key")]
 
+    def __str__(self) -> str:
+        return _("%(name)s %(year)s年%(half)s 半年成绩") % {"name": self.department.name, "year": self.assessment_year.year, "half": self.half}
+
 
 class PersonHalfResult(models.Model):
-    assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="+")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="half_results")
-    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    assessment_year = models.ForeignKey(AssessmentYear, verbose_name=_("考核年度"), on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="half_results")
+    department = models.ForeignKey(Department, verbose_name=_("部门"), on_delete=models.CASCADE, related_name="+")
     half = models.CharField(_("半年"), max_length=4)
     responsibility_rate = figure(_("责任得分率"))
     half_score = models.DecimalField(_("半年得分"), max_digits=8, decimal_places=2)
 
     class Meta:
+        verbose_name = _("个人半年成绩")
+        verbose_name_plural = _("个人半年成绩")
         constraints = [models.UniqueConstraint(fields=["assessment_year", "person", "half"],
                                                name="person_half_result_key")]
 
+    def __str__(self) -> str:
+        return _("%(name)s %(year)s年%(half)s 半年成绩") % {"name": self.person.name, "year": self.assessment_year.year, "half": self.half}
+
 
 class AnnualResult(models.Model):
-    assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="+")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="annual_results")
-    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    assessment_year = models.ForeignKey(AssessmentYear, verbose_name=_("考核年度"), on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="annual_results")
+    department = models.ForeignKey(Department, verbose_name=_("部门"), on_delete=models.CASCADE, related_name="+")
     monthly_average = figure(_("月度平均"))
     half_average = figure(_("半年平均"))
     common_score = figure(_("共同类得分"))
@@ -165,12 +196,17 @@ class AnnualResult(models.Model):
     bonus_coefficient = figure(_("奖金系数"))
 
     class Meta:
+        verbose_name = _("年度成绩")
+        verbose_name_plural = _("年度成绩")
         constraints = [models.UniqueConstraint(fields=["assessment_year", "person"], name="annual_result_key")]
+
+    def __str__(self) -> str:
+        return _("%(name)s %(year)s年度成绩") % {"name": self.person.name, "year": self.assessment_year.year}
 
 
 class DepartmentAnnualResult(models.Model):
-    assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="+")
-    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="annual_results")
+    assessment_year = models.ForeignKey(AssessmentYear, verbose_name=_("考核年度"), on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(Department, verbose_name=_("部门"), on_delete=models.CASCADE, related_name="annual_results")
     annual_score = figure(_("年度得分"))
     overall_rank = models.PositiveIntegerField(_("总排名"), null=True, blank=True)
     group_rank = models.PositiveIntegerField(_("组内排名"), null=True, blank=True)
@@ -179,39 +215,54 @@ class DepartmentAnnualResult(models.Model):
     remark = models.CharField(_("备注"), max_length=40, blank=True)
 
     class Meta:
+        verbose_name = _("部门年度成绩")
+        verbose_name_plural = _("部门年度成绩")
         constraints = [models.UniqueConstraint(fields=["assessment_year", "department"],
                                                name="department_annual_result_key")]
 
+    def __str__(self) -> str:
+        return _("%(name)s %(year)s年度成绩") % {"name": self.department.name, "year": self.assessment_year.year}
+
 
 class RewardResult(models.Model):
-    assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="+")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="rewards")
+    assessment_year = models.ForeignKey(AssessmentYear, verbose_name=_("考核年度"), on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="rewards")
     reward_type = models.CharField(_("奖励类型"), max_length=8)
     amount = models.DecimalField(_("金额"), max_digits=10, decimal_places=2)
 
     class Meta:
+        verbose_name = _("奖励")
+        verbose_name_plural = _("奖励")
         constraints = [models.UniqueConstraint(fields=["assessment_year", "person", "reward_type"],
                                                name="reward_result_key")]
+
+    def __str__(self) -> str:
+        return _("%(name)s %(year)s年度 %(type)s") % {"name": self.person.name, "year": self.assessment_year.year, "type": self.reward_type}
 
 
 class LeadershipTeamResult(models.Model):
     """领导班子成绩 (DOMAIN.md §7.4): W, the team poll, T and the team grade."""
 
-    assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="+")
+    assessment_year = models.ForeignKey(AssessmentYear, verbose_name=_("考核年度"), on_delete=models.CASCADE, related_name="+")
     work_score = figure(_("实绩得分"))
     poll_score = figure(_("测评得分"))
     team_score = figure(_("综合得分"))
     grade = models.CharField(_("等次"), max_length=4, blank=True)
 
     class Meta:
+        verbose_name = _("领导班子成绩")
+        verbose_name_plural = _("领导班子成绩")
         constraints = [models.UniqueConstraint(fields=["assessment_year"], name="leadership_team_result_key")]
+
+    def __str__(self) -> str:
+        return _("%(year)s年度领导班子成绩") % {"year": self.assessment_year.year}
 
 
 class LeadershipMemberResult(models.Model):
     """班子成员成绩: T, F, the member poll, L and the member's grade."""
 
-    assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="+")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="leadership_results")
+    assessment_year = models.ForeignKey(AssessmentYear, verbose_name=_("考核年度"), on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="leadership_results")
     is_principal = models.BooleanField(_("主要负责人"), default=False)
     team_score = figure(_("班子得分"))
     in_charge_score = figure(_("分管工作得分"))
@@ -220,8 +271,13 @@ class LeadershipMemberResult(models.Model):
     grade = models.CharField(_("等次"), max_length=6)
 
     class Meta:
+        verbose_name = _("班子成员成绩")
+        verbose_name_plural = _("班子成员成绩")
         constraints = [models.UniqueConstraint(fields=["assessment_year", "person"],
                                                name="leadership_member_result_key")]
+
+    def __str__(self) -> str:
+        return _("%(name)s %(year)s年度班子成员成绩") % {"name": self.person.name, "year": self.assessment_year.year}
 
 
 class ScoringJob(models.Model):
@@ -254,7 +310,7 @@ class ScoringJob(models.Model):
     ACTIVE = (State.PENDING, State.RUNNING, State.RETRYING)
 
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.COMPUTE)
-    assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, null=True, blank=True,
+    assessment_year = models.ForeignKey(AssessmentYear, verbose_name=_("考核年度"), on_delete=models.CASCADE, null=True, blank=True,
                                         related_name="scoring_jobs")
     organisation = models.ForeignKey("appraisal.Organisation", on_delete=models.CASCADE, null=True, blank=True,
                                      related_name="+", verbose_name=_("单位"))
@@ -265,7 +321,7 @@ class ScoringJob(models.Model):
     progress = models.PositiveSmallIntegerField(_("进度"), default=0)
     stage = models.CharField(_("阶段"), max_length=80, blank=True)
     message = models.TextField(_("说明"), blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+")
     retry_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                                  verbose_name=_("重试自"))
@@ -277,12 +333,12 @@ class ScoringJob(models.Model):
     expires_at = models.DateTimeField(_("文件保留至"), null=True, blank=True)
     requeues = models.PositiveSmallIntegerField(_("自动重排次数"), default=0)
     attempts = models.PositiveSmallIntegerField(_("执行次数"), default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     dispatched_at = models.DateTimeField(_("发送到消息队列时间"), null=True, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("最后心跳"), null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("下次重试时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("后台任务")
@@ -307,6 +363,9 @@ class ScoringJob(models.Model):
 
 
 # The leadership appraisal's team, reports, poll and ballots (a module of their own).
+
+    def __str__(self) -> str:
+        return _("%(kind)s（第 %(pk)s 号）") % {"kind": self.get_kind_display(), "pk": self.pk}
 from .leadership.models import (  # noqa: E402,F401
     LeadershipCharge, LeadershipMember, LeadershipPoll, LeadershipRater, LeadershipRating, LeadershipTeam,
 )

@@ -129,7 +129,7 @@ class EntryIndicatorLink(models.Model):
     """An entry's link to one of the author's own indicators (一人一表). Kept by indicator code with
     the name as it was, so the link reads the same after the indicator plan of a later year."""
 
-    entry = models.ForeignKey(TraceEntry, on_delete=models.CASCADE, related_name="indicator_links")
+    entry = models.ForeignKey(TraceEntry, verbose_name=_("纪实"), on_delete=models.CASCADE, related_name="indicator_links")
     indicator_code = models.CharField(_("指标编码"), max_length=32)
     indicator_name = models.CharField(_("指标名称"), max_length=200)
 

@@ -13,6 +13,13 @@ from django.utils import translation
 from appraisal import audit, audit_display, audit_events
 from appraisal.models import AuditEvent
 
+@pytest.fixture(autouse=True)
+def _language_back():
+    """A request in English leaves English active in this thread: give later tests the default back."""
+    yield
+    translation.deactivate()
+
+
 SOURCES = ["appraisal", "indicators", "tracelog", "scoring", "rewards", "periods"]
 _CODE = re.compile(r'"([a-z_]+(?:\.[a-z_]+)+)"')
 

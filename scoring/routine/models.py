@@ -59,15 +59,18 @@ class QuarterPeerRating(models.Model):
     """同类互评: a colleague's grade of a submitted summary. The rater is kept for the one-ballot rule
     and the audit trail; no page shows it, and aggregates only at or above ``peer.min_raters``."""
 
-    summary = models.ForeignKey(QuarterSummary, on_delete=models.CASCADE, related_name="peer_ratings")
-    rater = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    summary = models.ForeignKey(QuarterSummary, verbose_name=_("季度小结"), on_delete=models.CASCADE, related_name="peer_ratings")
+    rater = models.ForeignKey(Person, verbose_name=_("评价人"), on_delete=models.CASCADE, related_name="+")
     grade = models.CharField(_("等次"), max_length=4, choices=QUARTER_GRADE_CHOICES)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("同类互评")
         verbose_name_plural = _("同类互评")
         constraints = [models.UniqueConstraint(fields=["summary", "rater"], name="quarter_peer_rating_once")]
+
+    def __str__(self) -> str:
+        return _("%(summary)s 同类互评票（第 %(pk)s 号）") % {"summary": self.summary, "pk": self.pk}
 
 
 class TalkKind(models.TextChoices):
@@ -118,13 +121,16 @@ class Talk(models.Model):
 class ReportRound(models.Model):
     """The year-end 述职 of everyone, opened by the office with a deadline."""
 
-    assessment_year = models.OneToOneField(AssessmentYear, on_delete=models.CASCADE, related_name="report_round")
+    assessment_year = models.OneToOneField(AssessmentYear, verbose_name=_("考核年度"), on_delete=models.CASCADE, related_name="report_round")
     deadline = models.DateTimeField(_("述职截止时间"))
-    opened_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("年终述职")
         verbose_name_plural = _("年终述职")
+
+    def __str__(self) -> str:
+        return _("%(year)s年度年终述职") % {"year": self.assessment_year.year}
 
 
 class YearReport(models.Model):
@@ -144,6 +150,9 @@ class YearReport(models.Model):
         verbose_name_plural = _("述职报告")
         constraints = [models.UniqueConstraint(fields=["assessment_year", "person"], name="year_report_once")]
 
+    def __str__(self) -> str:
+        return _("%(name)s %(year)s年度述职报告") % {"name": self.person.name, "year": self.assessment_year.year}
+
 
 class DevelopmentPlan(models.Model):
     """成长导航: the goals and training the head and the person agree for a year. Either may edit;
@@ -156,7 +165,7 @@ class DevelopmentPlan(models.Model):
     goals = models.TextField(_("发展目标"), max_length=PLAN_MAX)
     training = models.TextField(_("培训安排"), max_length=PLAN_MAX, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("更新人"), on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     person_agreed_at = models.DateTimeField(_("本人确认时间"), null=True, blank=True)
     head_agreed_at = models.DateTimeField(_("负责人确认时间"), null=True, blank=True)
@@ -169,3 +178,6 @@ class DevelopmentPlan(models.Model):
     @property
     def agreed(self) -> bool:
         return bool(self.person_agreed_at and self.head_agreed_at)
+
+    def __str__(self) -> str:
+        return _("%(name)s %(year)s年度发展计划") % {"name": self.person.name, "year": self.assessment_year.year}
