@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from appraisal import access
+from appraisal import access, downloads
 from appraisal.errors import ApplicationError
 from appraisal.models import AssessmentYear, Department, Person
 from appraisal.selectors import current_organisation
@@ -175,7 +175,8 @@ def plan_export(request, year_pk):
     year = _year(request, year_pk)
     content = plan_io.plan_export(user=request.user, assessment_year=year)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="plan-{year.organisation.code}-{year.year}.xlsx"'
+    downloads.attach(response, f"{year.organisation.name}_{year.year}年度指标计划.xlsx",
+                     f"plan-{year.organisation.code}-{year.year}.xlsx")
     return response
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from appraisal import access, audit
+from appraisal import access, audit, downloads
 from appraisal.errors import ApplicationError
 from appraisal.models import AssessmentYear, Department, Person
 from appraisal.selectors import current_organisation
@@ -189,7 +189,7 @@ def export(request, year_pk):
         add_notes_sheet(year, buffer)
         audit.record("results.export", actor=request.user, obj=year, organisation_id=year.organisation_id)
     buffer.seek(0)
-    name = f"{year.organisation.code}-{year.year}-results.xlsx"
-    return FileResponse(buffer, as_attachment=True, filename=name,
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = FileResponse(buffer, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return downloads.attach(response, f"{year.organisation.name}_{year.year}年度考核成绩.xlsx",
+                            f"{year.organisation.code}-{year.year}-results.xlsx")
 

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.utils.translation import gettext
 
-from appraisal import access, audit, formats
+from appraisal import access, audit, downloads, formats
 from appraisal.models import Department, DepartmentGroup, Person
 from appraisal.selectors import current_organisation
 
@@ -87,9 +87,8 @@ def analysis_export(request):
                  new={"span": data.span.key if data.span else ""})
     span = data.span.key if data.span else "none"
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    name = f"{year.organisation.code}-{year.year}-analysis-{span}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return downloads.attach(response, f"{year.organisation.name}_{year.year}年度绩效分析_{span}.xlsx",
+                            f"{year.organisation.code}-{year.year}-analysis-{span}.xlsx")
 
 
 @access.require("results.window")

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from appraisal import access, audit
+from appraisal import access, audit, downloads
 from appraisal.errors import ApplicationError
 from appraisal.models import Department, Person
 from appraisal.selectors import current_organisation
@@ -313,10 +313,10 @@ def statistics_export(request):
     audit.record("tracelog.statistics.export", object_type="tracelog.TraceEntry", organisation_id=organisation.pk,
                  object_repr=f"{organisation.name} {stats.year}年纪实统计",
                  new={"year": stats.year, "departments": len(stats.departments), "people": len(stats.people)})
-    filename = f"{organisation.code}-tracelog-{stats.year}-{timezone.localdate():%Y%m%d}.xlsx"
     response = HttpResponse(content, content_type=export.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    day = f"{timezone.localdate():%Y%m%d}"
+    return downloads.attach(response, f"{organisation.name}_{stats.year}年纪实统计_{day}.xlsx",
+                            f"{organisation.code}-tracelog-{stats.year}-{day}.xlsx")
 
 
 # ---------------------------------------------------------------- settings and notifications

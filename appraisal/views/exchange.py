@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from .. import access
+from .. import access, downloads
 from ..errors import ApplicationError
 from ..exchange.importer import year_import
 from ..exchange.reader import read_workbook, write_template
@@ -24,8 +24,7 @@ def workbook_template(request):
     buffer = io.BytesIO()
     write_template(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="year-workbook-template.xlsx"'
-    return response
+    return downloads.attach(response, "年度工作簿模板.xlsx", "year-workbook-template.xlsx")
 
 
 @access.require("office.manage")

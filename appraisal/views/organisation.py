@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import access, accounts, roster, selectors, services
+from .. import access, accounts, downloads, roster, selectors, services
 from ..errors import ApplicationError
 from ..forms import DepartmentForm, PersonAccountForm, PersonForm, SpreadsheetUploadForm
 from ..models import Department, Person
@@ -114,10 +114,10 @@ def roster_export(request, kind):
         return redirect("department_list")
     organisation = selectors.current_organisation(request.user)
     content = roster.roster_export(user=request.user, organisation=organisation, kind=kind)
-    filename = f"{organisation.code}-{kind}-{timezone.localdate():%Y%m%d}.xlsx"
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    day = f"{timezone.localdate():%Y%m%d}"
+    return downloads.attach(response, f"{organisation.name}_{roster.TITLES[kind]}名册_{day}.xlsx",
+                            f"{organisation.code}-{kind}-{day}.xlsx")
 
 
 @access.require("accounts.link")

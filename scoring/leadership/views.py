@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from appraisal import access
+from appraisal import access, downloads
 from appraisal.errors import ApplicationError
 from appraisal.models import AssessmentYear, Department, Person, Position
 from appraisal.selectors import current_organisation
@@ -244,7 +244,8 @@ def office_export(request, year_pk):
     year = _office_year(request, year_pk)
     response = HttpResponse(leadership_workbook(year),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{year.organisation.code}-{year.year}-leadership.xlsx"'
+    downloads.attach(response, f"{year.organisation.name}_{year.year}年度领导班子考核.xlsx",
+                     f"{year.organisation.code}-{year.year}-leadership.xlsx")
     return response
 
 
