@@ -167,6 +167,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Outside production (where collectstatic runs), WhiteNoise serves the vendored files directly.
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "staticfiles"))
+# WhiteNoise warns "No directory at …/var/staticfiles/" when it starts before the first collectstatic
+# (a fresh clone's first `make run` or `make test`); the finders serve the files meanwhile, so the
+# empty directory is all it needs. A read-only deployment has run collectstatic at build time.
+try:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+except OSError:
+    pass
 # Evidence files live outside the web root and are served only through access-checked views.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
