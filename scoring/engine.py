@@ -11,6 +11,7 @@ of the democratic evaluation, not in a department's N, not in any order.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 
 from rewards import grading
@@ -23,6 +24,7 @@ from scoring.yeardata import (
     HALVES,
     LEADER,
     SATISFACTION_GROUPS,
+    WORKLOAD_GRADES,
     AnnualRow,
     DepartmentAnnualRow,
     DepartmentHalfRow,
@@ -65,6 +67,7 @@ class _Year:
         self.parents = parents
         self.leaves = {i.code: i for i in data.indicators if i.code not in parents}
         self._plans: dict[tuple[int, ...], tuple[dict[str, IndicatorData], dict]] = {}
+        self._weights_by_person: dict[int, tuple[dict, dict[str, dict[str, Decimal]]]] = {}
 
         # filled by the stages
         self.monthly_scores: dict[str, list[Decimal]] = defaultdict(list)
@@ -111,50 +114,108 @@ class _Year:
                 out[leaf.department_code].append(leaf)
         return out
 
-    def rate_leaves(self, scores: dict, period, leaves: list[IndicatorData], staff_id: str,
-                    weights: dict | None = None) -> list:
-        """(score, full score, the person's weight) of each of the leaves scored in the period."""
-        weights = self.data.weights if weights is None else weights
-        return [
-            (scores[(period, leaf.code)], leaf.full_score, weights.get((leaf.code, staff_id)))
-            for leaf in leaves
-            if (period, leaf.code) in scores
-        ]
-
     # ------------------------------------------------------------------ §4.2 monthly
 
     def monthly(self) -> None:
         s = self.s
         plans = {month: self.plan(month) for month in MONTHS}
         month_leaves = {month: self.department_leaves("月度", leaves=plans[month][0]) for month in MONTHS}
-        points: dict[tuple[int, str], list[Decimal]] = defaultdict(list)
-        grade_points = {grade: s[f"peer.points.{grade}"] for grade in PEER_GRADES}
-        persons = self.persons
-        for month, rater, ratee, grade in self.data.peer_ratings:  # PeerRating or a plain tuple
-            if ratee in persons and rater in persons and rater != ratee:
-                points[(month, ratee)].append(grade_points[grade])
-        trim = int(s["monthly.trim_min_raters"])
-        floor = int(s["peer.min_raters"])
+        peer = self.peer_scores()
+        dept_weight, peer_weight = s["monthly.dept_weight"], s["monthly.peer_weight"]
+        thresholds = (s["monthly.grade.优秀"], s["monthly.grade.良好"], s["monthly.grade.中等"])
+        coefficients = {grade: s[f"workload.{grade}"] for grade in WORKLOAD_GRADES}
+        # M and its grade depend on (R, c, P) only: computed once per distinct triple
+        figures: dict[tuple, tuple[Decimal | None, str | None]] = {}
+        monthly_scores, poor_month, rows = self.monthly_scores, self.poor_month, self.result.monthly
+        workload = self.data.workload
 
+        rates = {month: {dept: self.rates(self.data.monthly_scores, month, leaves, plans[month][1])
+                         for dept, leaves in month_leaves[month].items()} for month in MONTHS}
         for staff_id, person in self.persons.items():
             dept = person.department_code
             for month in MONTHS:
-                r = rules.responsibility_rate(
-                    self.rate_leaves(self.data.monthly_scores, month, month_leaves[month].get(dept, []), staff_id,
-                                     plans[month][1])
-                )
-                workload = self.data.workload.get((month, staff_id))
-                c = s[f"workload.{workload}"] if workload else DEFAULT_COEFFICIENT
-                p = rules.peer_score(points.get((month, staff_id), []), trim, floor)
-                m = rules.monthly_score(r, c, p, s["monthly.dept_weight"], s["monthly.peer_weight"])
+                rate = rates[month].get(dept)
+                r = rate(staff_id) if rate is not None else None
+                grade_of_workload = workload.get((month, staff_id))
+                c = coefficients[grade_of_workload] if grade_of_workload else DEFAULT_COEFFICIENT
+                p = peer(month, staff_id)
+                key = (r, c, p)
+                figure = figures.get(key)
+                if figure is None:
+                    m = rules.monthly_score(r, c, p, dept_weight, peer_weight)
+                    figure = figures[key] = (m, rules.monthly_grade(m, *thresholds))
+                m, grade = figure
                 if m is None:  # a row only for a month with a monthly score
                     continue
-                grade = rules.monthly_grade(
-                    m, s["monthly.grade.优秀"], s["monthly.grade.良好"], s["monthly.grade.中等"]
-                )
-                self.monthly_scores[staff_id].append(m)
-                self.poor_month[staff_id] |= grade == "差"
-                self.result.monthly.append(MonthlyRow(staff_id, person.name, dept, month, r, c, p, m, grade))
+                monthly_scores[staff_id].append(m)
+                poor_month[staff_id] |= grade == "差"
+                rows.append(MonthlyRow(staff_id, person.name, dept, month, r, c, p, m, grade))
+
+    def peer_scores(self) -> Callable[[int, str], Decimal | None]:
+        """P of (month, ratee) from the count of each grade the ratee got that month: the ballots
+        (rater and ratee counted by the pipeline, never oneself) and the loader's tallies. P depends
+        on those counts only, so it is computed once per distinct tally."""
+        s = self.s
+        persons = self.persons
+        index = {grade: position for position, grade in enumerate(PEER_GRADES)}
+        counts: dict[tuple[int, str], list[int]] = {}
+        for month, rater, ratee, grade in self.data.peer_ratings:  # PeerRating or a plain tuple
+            if ratee in persons and rater in persons and rater != ratee:
+                tally = counts.get((month, ratee))
+                if tally is None:
+                    tally = counts[(month, ratee)] = [0] * len(PEER_GRADES)
+                tally[index[grade]] += 1
+        for (month, ratee), given in self.data.peer_tallies.items():
+            if ratee in persons:
+                tally = counts.setdefault((month, ratee), [0] * len(PEER_GRADES))
+                for position, number in enumerate(given):
+                    tally[position] += number
+        tallies = {key: tuple(tally) for key, tally in counts.items()}
+        points = [s[f"peer.points.{grade}"] for grade in PEER_GRADES]
+        trim, floor = int(s["monthly.trim_min_raters"]), int(s["peer.min_raters"])
+        scores: dict[tuple[int, ...], Decimal | None] = {}
+        none = (0,) * len(PEER_GRADES)
+
+        def score(month: int, staff_id: str) -> Decimal | None:
+            tally = tallies.get((month, staff_id), none)
+            if tally not in scores:
+                scores[tally] = rules.peer_score([p for p, n in zip(points, tally) for _ in range(n)], trim, floor)
+            return scores[tally]
+
+        return score
+
+    def weights_by_person(self, weights: dict) -> dict[str, dict[str, Decimal]]:
+        """staff id -> {indicator code: weight} of a plan's weights (once per plan version)."""
+        key = id(weights)
+        if key not in self._weights_by_person:
+            out: dict[str, dict[str, Decimal]] = defaultdict(dict)
+            for (code, staff_id), weight in weights.items():
+                out[staff_id][code] = weight
+            self._weights_by_person[key] = (weights, dict(out))  # the plan's dict is kept alive with its id
+        return self._weights_by_person[key][1]
+
+    def rates(self, scores: dict, period, leaves: list[IndicatorData],
+              weights: dict) -> Callable[[str], Decimal | None]:
+        """R (or Rh) of a department's members for one period: the department's scored leaves are
+        gathered once; R depends on the member's weights on them only, so it is computed once per
+        distinct set of weights (every member who carries none shares the department's rate)."""
+        scored = [(leaf.code, scores[(period, leaf.code)], leaf.full_score) for leaf in leaves
+                  if (period, leaf.code) in scores]
+        codes = [code for code, _score, _full in scored]
+        by_person = self.weights_by_person(weights)
+        memo: dict[tuple, Decimal | None] = {}
+        nothing: dict[str, Decimal] = {}
+
+        def rate(staff_id: str) -> Decimal | None:
+            if not scored:
+                return None
+            carried = tuple(map(by_person.get(staff_id, nothing).get, codes))
+            if carried not in memo:
+                memo[carried] = rules.responsibility_rate(
+                    (score, full, weight) for (_code, score, full), weight in zip(scored, carried))
+            return memo[carried]
+
+        return rate
 
     # ------------------------------------------------------------------ §5 half-year
 
@@ -195,11 +256,9 @@ class _Year:
                 if d is not None:  # D is defined exactly when some component is: "any figure"
                     self.result.department_half.append(DepartmentHalfRow(dept.code, half, b, g, sat, d))
 
+                rate = self.rates(self.data.half_scores, half, all_leaves[half].get(dept.code, []), plans[half][1])
                 for staff_id in self.members.get(dept.code, []):
-                    rh = rules.responsibility_rate(
-                        self.rate_leaves(self.data.half_scores, half, all_leaves[half].get(dept.code, []), staff_id,
-                                         plans[half][1])
-                    )
+                    rh = rate(staff_id)
                     # H uses the S of the person's own department for that half.
                     h = rules.person_half_score(
                         rh, sat, s["halfyear.person_rate_weight"], s["halfyear.person_satisfaction_weight"]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from appraisal.models import AssessmentYear, Department, LeaveRecord, Person
+from django.db.models import Count, Q
+
+from appraisal.models import AssessmentYear, Department, LeaveRecord, Person, Position
 from indicators.models import CommonScore, Indicator, IndicatorScore, PlanChange, ResponsibilityWeight, ScoreStatus
 from rewards.models import GradeHistory
 
@@ -14,7 +16,7 @@ from .routine.data import load_quarter_grades
 from .models import PeerRating, SatisfactionRating, WorkloadGrade
 from appraisal.scheme import SCHEME_MONTH_LISTS, merge_scheme
 from .yeardata import (
-    DepartmentData, IndicatorData, PersonData, SatisfactionRating as SatisfactionData,
+    PEER_GRADES, DepartmentData, IndicatorData, PersonData, SatisfactionRating as SatisfactionData,
     YearInput,
 )
 
@@ -46,10 +48,17 @@ def load_year(assessment_year: AssessmentYear) -> YearInput:
             monthly_scores[(number, code)] = score
         elif kind == "half":
             half_scores[(HALF_NAME[number], code)] = score
-    # (month, rater, ratee, grade) tuples as the database gives them: no object per ballot
-    peer = list(PeerRating.objects.filter(period__assessment_year=year, period__kind="month", rater__is_active=True,
-                                      ratee__is_active=True)
-            .values_list("period__number", "rater__staff_id", "ratee__staff_id", "grade"))
+    # The democratic evaluation is counted in the database: per (month, ratee) the number of each
+    # grade, over the raters the pipeline counts (in the organisation, active, in an active
+    # department, not 局领导; never oneself, a constraint) — no row, tuple or object per ballot.
+    tallies = {(month, ratee): counts for month, ratee, *counts in
+               PeerRating.objects.filter(period__assessment_year=year, period__kind="month", ratee__is_active=True,
+                                         rater__organisation=organisation, rater__is_active=True,
+                                         rater__department__is_active=True)
+               .exclude(rater__position=Position.LEADER)
+               .values_list("period__number", "ratee__staff_id").order_by()
+               .annotate(**{f"grade{index}": Count("pk", filter=Q(grade=grade))
+                            for index, grade in enumerate(PEER_GRADES)})}
     workload = {(month, staff_id): grade for month, staff_id, grade in
                 WorkloadGrade.objects.filter(period__assessment_year=year, period__kind="month")
                 .values_list("period__number", "person__staff_id", "grade")}
@@ -80,7 +89,7 @@ def load_year(assessment_year: AssessmentYear) -> YearInput:
                                   category=i["category"], department_code=i["department__code"],
                                   full_score=i["full_score"], bonus_cap=i["bonus_cap"], cycle=i["cycle"] or None,
                                   kind=i["kind"], importance=i["importance"]) for i in indicators],
-        weights=weights, monthly_scores=monthly_scores, peer_ratings=peer, workload=workload,
+        weights=weights, monthly_scores=monthly_scores, peer_tallies=tallies, workload=workload,
         half_scores=half_scores, satisfaction=satisfaction, common_scores=common, history=history,
         plan_changes=plan_changes, quarter_grades=load_quarter_grades(year),
         **load_leadership(year),

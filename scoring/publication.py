@@ -2,17 +2,18 @@
 event in ONE transaction (issue 15), so readers see the old year or the new one, never a mix, and a
 failed audit write takes the results back with it (SECURITY.md item 17).
 
-Each table is written set-wise by its natural key: an upsert (INSERT … ON CONFLICT DO UPDATE) of the
-rows computed, then one delete of the rows of the year that no longer exist. Rows that come back are
-updated in place, never deleted and re-inserted. Rows of frozen periods are left exactly as they are.
+Each table is written set-wise by its natural key (``scoring.upsert``, COPY on PostgreSQL): one delete
+of the rows of the year that no longer exist, then an upsert (INSERT … ON CONFLICT DO UPDATE) of the
+rows computed, passed as plain tuples of ids and figures. Rows that come back are updated in place
+(never deleted and re-inserted; unchanged rows not rewritten). Rows of frozen periods are left exactly
+as they are.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from appraisal import audit
@@ -24,6 +25,7 @@ from .models import (
     AnnualResult, DepartmentAnnualResult, DepartmentHalfResult, LeadershipMemberResult, LeadershipTeamResult,
     MonthlyResult, PersonHalfResult, RewardResult,
 )
+from .upsert import replace_rows
 from .yeardata import YearResult
 
 HALF_NUMBER = {"上半年": 1, "下半年": 2}
@@ -136,44 +138,41 @@ def publish(assessment_year: AssessmentYear, result: YearResult, *, user=None,
         ids = _Ids.of(assessment_year)
         frozen_months = sorted(number for kind, number in frozen if kind == PeriodKind.MONTH)
         frozen_halves = sorted(name for name, number in HALF_NUMBER.items() if (PeriodKind.HALF, number) in frozen)
-        monthly = _write(MonthlyResult, year_id, ("person", "month"), Q(month__in=frozen_months), [
-            MonthlyResult(assessment_year_id=year_id, person_id=ids.person(r.staff_id),
-                          department_id=ids.department(r.department_code), month=r.month,
-                          responsibility_rate=r.responsibility_rate, workload_coefficient=r.workload_coefficient,
-                          peer_score=r.peer_score, monthly_score=r.monthly_score, monthly_grade=r.monthly_grade)
-            for r in result.monthly if r.month not in frozen_months])
-        person_half = _write(PersonHalfResult, year_id, ("person", "half"), Q(half__in=frozen_halves), [
-            PersonHalfResult(assessment_year_id=year_id, person_id=ids.person(r.staff_id),
-                             department_id=ids.department(r.department_code), half=r.half,
-                             responsibility_rate=r.responsibility_rate, half_score=r.half_score)
-            for r in result.person_half if r.half not in frozen_halves])
-        department_half = _write(DepartmentHalfResult, year_id, ("department", "half"), Q(half__in=frozen_halves), [
-            DepartmentHalfResult(assessment_year_id=year_id, department_id=ids.department(r.department_code),
-                                 half=r.half, business_rate=r.business_rate, management_rate=r.management_rate,
-                                 satisfaction_score=r.satisfaction_score, half_score=r.half_score)
-            for r in result.department_half if r.half not in frozen_halves])
-        annual = 0 if year_frozen else _write(AnnualResult, year_id, ("person",), None, [
-            AnnualResult(assessment_year_id=year_id, person_id=ids.person(r.staff_id),
-                         department_id=ids.department(r.department_code), monthly_average=r.monthly_average,
-                         half_average=r.half_average, common_score=r.common_score, vetoed=r.vetoed,
-                         annual_score=r.annual_score, department_rank=r.department_rank, grade=r.grade,
-                         bonus_coefficient=r.bonus_coefficient) for r in result.annual])
-        department_annual = 0 if year_frozen else _write(DepartmentAnnualResult, year_id, ("department",), None, [
-            DepartmentAnnualResult(assessment_year_id=year_id, department_id=ids.department(r.department_code),
-                                   annual_score=r.annual_score, overall_rank=r.overall_rank, group_rank=r.group_rank,
-                                   advanced=r.advanced, excellent_quota=r.excellent_quota, remark=r.remark)
-            for r in result.department_annual])
-        rewards = 0 if year_frozen else _write(RewardResult, year_id, ("person", "reward_type"), None, [
-            RewardResult(assessment_year_id=year_id, person_id=ids.person(r.staff_id), reward_type=r.reward_type,
-                         amount=r.amount) for r in result.rewards])
-        leadership = 0 if year_frozen else _write(LeadershipTeamResult, year_id, (), None, [
-            LeadershipTeamResult(assessment_year_id=year_id, work_score=r.work_score, poll_score=r.poll_score,
-                                 team_score=r.team_score, grade=r.grade or "") for r in result.leadership_team])
-        leadership += 0 if year_frozen else _write(LeadershipMemberResult, year_id, ("person",), None, [
-            LeadershipMemberResult(assessment_year_id=year_id, person_id=ids.person(r.staff_id),
-                                   is_principal=r.principal, team_score=r.team_score,
-                                   in_charge_score=r.in_charge_score, poll_score=r.poll_score,
-                                   member_score=r.member_score, grade=r.grade) for r in result.leadership_members])
+        person, department = ids.person, ids.department
+        monthly = replace_rows(MonthlyResult, year_id, ("person", "month"), (
+            "person_id", "department_id", "month", "responsibility_rate", "workload_coefficient", "peer_score",
+            "monthly_score", "monthly_grade"), [
+            (person(r.staff_id), department(r.department_code), r.month, r.responsibility_rate,
+             r.workload_coefficient, r.peer_score, r.monthly_score, r.monthly_grade)
+            for r in result.monthly if r.month not in frozen_months], frozen=("month", frozen_months))
+        person_half = replace_rows(PersonHalfResult, year_id, ("person", "half"), (
+            "person_id", "department_id", "half", "responsibility_rate", "half_score"), [
+            (person(r.staff_id), department(r.department_code), r.half, r.responsibility_rate, r.half_score)
+            for r in result.person_half if r.half not in frozen_halves], frozen=("half", frozen_halves))
+        department_half = replace_rows(DepartmentHalfResult, year_id, ("department", "half"), (
+            "department_id", "half", "business_rate", "management_rate", "satisfaction_score", "half_score"), [
+            (department(r.department_code), r.half, r.business_rate, r.management_rate, r.satisfaction_score,
+             r.half_score)
+            for r in result.department_half if r.half not in frozen_halves], frozen=("half", frozen_halves))
+        annual = 0 if year_frozen else replace_rows(AnnualResult, year_id, ("person",), (
+            "person_id", "department_id", "monthly_average", "half_average", "common_score", "vetoed",
+            "annual_score", "department_rank", "grade", "bonus_coefficient"), [
+            (person(r.staff_id), department(r.department_code), r.monthly_average, r.half_average, r.common_score,
+             r.vetoed, r.annual_score, r.department_rank, r.grade, r.bonus_coefficient) for r in result.annual])
+        department_annual = 0 if year_frozen else replace_rows(DepartmentAnnualResult, year_id, ("department",), (
+            "department_id", "annual_score", "overall_rank", "group_rank", "advanced", "excellent_quota", "remark"), [
+            (department(r.department_code), r.annual_score, r.overall_rank, r.group_rank, r.advanced,
+             r.excellent_quota, r.remark) for r in result.department_annual])
+        rewards = 0 if year_frozen else replace_rows(RewardResult, year_id, ("person", "reward_type"), (
+            "person_id", "reward_type", "amount"), [
+            (person(r.staff_id), r.reward_type, r.amount) for r in result.rewards])
+        leadership = 0 if year_frozen else replace_rows(LeadershipTeamResult, year_id, (), (
+            "work_score", "poll_score", "team_score", "grade"), [
+            (r.work_score, r.poll_score, r.team_score, r.grade or "") for r in result.leadership_team])
+        leadership += 0 if year_frozen else replace_rows(LeadershipMemberResult, year_id, ("person",), (
+            "person_id", "is_principal", "team_score", "in_charge_score", "poll_score", "member_score", "grade"), [
+            (person(r.staff_id), r.principal, r.team_score, r.in_charge_score, r.poll_score, r.member_score,
+             r.grade) for r in result.leadership_members])
         summary = ComputeSummary(monthly, person_half, department_half, annual, department_annual, rewards,
                                  leadership, frozenset(frozen),
                                  tuple(h for h in HALF_NUMBER if h not in frozen_halves
@@ -208,26 +207,3 @@ class _Ids:
             return self.departments[code]
         except KeyError:
             raise StateError(_("部门 %(code)s 在计算期间已被删除，请重新计算。") % {"code": code}) from None
-
-
-def _write(model, year_id: int, key: tuple[str, ...], frozen: Q | None, rows: list) -> int:
-    """Upsert ``rows`` by (assessment_year, *key) and delete the year's other rows outside ``frozen``."""
-    attnames = [model._meta.get_field(name).attname for name in key]
-    fresh = {tuple(getattr(row, a) for a in attnames) for row in rows}
-    kept = model.objects.filter(assessment_year_id=year_id)
-    if frozen is not None:
-        kept = kept.exclude(frozen)
-    gone = [pk for pk, *natural in kept.values_list("pk", *attnames) if tuple(natural) not in fresh]
-    for chunk in _chunks(gone, 500):
-        model.objects.filter(pk__in=chunk).delete()
-    if rows:
-        unique = ("assessment_year", *key)
-        values = [f.name for f in model._meta.concrete_fields if not f.primary_key and f.name not in unique]
-        model.objects.bulk_create(rows, batch_size=1000, update_conflicts=True, unique_fields=unique,
-                                  update_fields=values)
-    return len(rows)
-
-
-def _chunks(items: list, size: int) -> Iterable[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]

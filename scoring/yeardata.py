@@ -128,6 +128,10 @@ class YearInput:
     # (month, indicator code) -> score
     monthly_scores: dict[tuple[int, str], Decimal] = field(default_factory=dict)
     peer_ratings: list[PeerRating] = field(default_factory=list)  # or plain tuples in that order
+    # (month, ratee staff id) -> how many ratings of each of PEER_GRADES (in that order), already
+    # counted by the database loader over the raters the pipeline counts (active, in an active
+    # department, not 局领导, not the ratee); taken together with ``peer_ratings``
+    peer_tallies: dict[tuple[int, str], tuple[int, ...]] = field(default_factory=dict)
     # (month, staff id) -> workload grade (非常大 …)
     workload: dict[tuple[int, str], str] = field(default_factory=dict)
     # (half, indicator code) -> score

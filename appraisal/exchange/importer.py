@@ -3,7 +3,6 @@ roster, scheme, indicator plan, weights, scores, ballots and history. One transa
 an existing year replaces its data, unless any of its periods is locked (SECURITY.md item 9)."""
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from itertools import islice
 from typing import Iterable
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisal import access, audit
+from appraisal.bulk import analyze, copy_rows
 from appraisal.errors import PermissionDeniedError, StateError
 from appraisal.locks import year_lock
 from appraisal.models import (
@@ -212,18 +212,21 @@ def _write_scores_and_ballots(assessment_year, data, persons, departments, indic
     GradeHistory.objects.bulk_create([GradeHistory(person_id=person_ids[staff_id], year=year, grade=grade)
                                       for (staff_id, year), grade in data.history.items()], batch_size=BATCH)
     rows += len(data.history)
+    if connection.vendor == "postgresql":  # the compute that follows an import plans on the real sizes
+        analyze(*(model._meta.db_table for model in (
+            Department, Person, Period, Indicator, ResponsibilityWeight, IndicatorScore, PeerRating, WorkloadGrade,
+            SatisfactionRating, CommonScore, GradeHistory)))
     return rows
 
 
 BATCH = 2000
-COPY_CHUNK = 100_000
 
 
 def bulk_insert(model, fields: tuple[str, ...], rows: Iterable[tuple]) -> int:
     """Insert plain tuples of column values (``fields`` are attnames, e.g. ``rater_id``) into ``model``.
 
     PostgreSQL, when ``fields`` name every column: COPY … FROM STDIN in chunks (one round trip per
-    100,000 rows); otherwise batched bulk_create of instances made from ids (the other columns take
+    100,000 rows, ``appraisal.bulk``); otherwise batched bulk_create of instances made from ids (the other columns take
     their defaults). Runs in the caller's transaction.
     """
     every_column = {f.attname for f in model._meta.concrete_fields if not f.primary_key} <= set(fields)
@@ -241,34 +244,4 @@ def bulk_insert(model, fields: tuple[str, ...], rows: Iterable[tuple]) -> int:
 
 def _copy(model, fields, rows) -> int:
     opts = model._meta
-    columns = [opts.get_field(name).column for name in fields]  # get_field takes attnames too
-    sql = 'COPY {} ({}) FROM STDIN'.format(
-        connection.ops.quote_name(opts.db_table), ", ".join(connection.ops.quote_name(c) for c in columns))
-    count = 0
-    iterator = iter(rows)
-    with connection.cursor() as cursor:
-        while True:
-            chunk = list(islice(iterator, COPY_CHUNK))
-            if not chunk:
-                return count
-            buffer = io.StringIO("".join("\t".join(map(_copy_value, values)) + "\n" for values in chunk))
-            cursor.cursor.copy_expert(sql, buffer, size=1 << 20)
-            count += len(chunk)
-
-
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_value(value) -> str:
-    """A value in COPY's text format."""
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
+    return copy_rows(opts.db_table, [opts.get_field(name).column for name in fields], rows)  # attnames too

@@ -104,7 +104,7 @@ def _fail_at(stage, monkeypatch):
     elif stage == "compute":
         monkeypatch.setattr(services, "compute_year", raiser)
     elif stage.startswith("write"):
-        n, real, calls = int(stage[5:]), publication._write, []
+        n, real, calls = int(stage[5:]), publication.replace_rows, []
 
         def write(*args, **kwargs):
             calls.append(1)
@@ -112,7 +112,7 @@ def _fail_at(stage, monkeypatch):
                 raise boom
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(publication, "_write", write)
+        monkeypatch.setattr(publication, "replace_rows", write)
     elif stage == "complete":
         real_owned = jobs._owned
 
