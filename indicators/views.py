@@ -12,7 +12,7 @@ from appraisal.errors import ApplicationError
 from appraisal.models import AssessmentYear, Department, Person
 from appraisal.selectors import current_organisation
 
-from . import selectors, services
+from . import selectors, services, tree_cache
 from .forms import IndicatorForm, WeightsForm
 from .models import Indicator
 
@@ -38,13 +38,12 @@ def plan_home(request):
 @access.require("office.or_leader")
 def tree(request, year_pk):
     year = _year(request, year_pk)
-    overview = selectors.plan_tree(year)
-    previous = (AssessmentYear.objects.filter(organisation=year.organisation, year__lt=year.year)
-                .order_by("-year").first())
+    can_manage = access.can(request.user, "office.manage", year)
+    count, plan_html = tree_cache.rendered_plan(year, can_manage=can_manage)  # rendered once per plan version
+    previous = None if count else (AssessmentYear.objects.filter(organisation=year.organisation, year__lt=year.year)
+                                   .order_by("-year").first())
     return render(request, "indicators/tree.html", {
-        # rows link with this prefix: reversing three URLs for each of ~500 rows would dominate
-        "base": _tree_url(year), "year": year, "overview": overview, "previous_year": previous if overview.count == 0 else None,
-        "can_manage": access.can(request.user, "office.manage", year),
+        "year": year, "count": count, "plan_html": plan_html, "previous_year": previous, "can_manage": can_manage,
         "years": AssessmentYear.objects.filter(organisation=year.organisation).order_by("-year")})
 
 
