@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Substr
 
 from appraisal import access
 from appraisal.models import Department, Organisation, Period, PeriodKind, PeriodState, Person, Position
@@ -93,8 +93,7 @@ class EntryFilters:
 def entry_list(user, organisation: Organisation, filters: EntryFilters) -> QuerySet[TraceEntry]:
     # Lists show an excerpt: the first characters come from the database, not whole texts.
     queryset = (visible_entries(user, organisation)
-                .select_related("person", "department").defer("content")
-                .annotate(evidence_count=Count("evidence", distinct=True), content_head=Substr("content", 1, 100)))
+                .select_related("person", "department").defer("content").annotate(**_list_columns()))
     if filters.department_id:
         queryset = queryset.filter(department_id=filters.department_id)
     if filters.person_id:
@@ -125,9 +124,17 @@ def entry_detail(pk: int) -> TraceEntry:
 
 
 def own_entries(person_id: int) -> QuerySet[TraceEntry]:
-    return (TraceEntry.objects.filter(person_id=person_id).defer("content")
-            .annotate(evidence_count=Count("evidence", distinct=True), content_head=Substr("content", 1, 100))
+    return (TraceEntry.objects.filter(person_id=person_id).defer("content").annotate(**_list_columns())
             .order_by("-due_at", "-id"))
+
+
+def _list_columns() -> dict:
+    """What a list shows beyond the entry's own columns: the number of evidence files (a subquery
+    per row shown, not a join grouped over every entry, so the paginator's count stays a plain
+    COUNT of the entries) and the first characters of the content."""
+    files = (Evidence.objects.filter(entry=OuterRef("pk")).order_by().values("entry")
+             .annotate(n=Count("pk")).values("n"))
+    return {"evidence_count": Coalesce(Subquery(files), 0), "content_head": Substr("content", 1, 100)}
 
 
 @dataclass

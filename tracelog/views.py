@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -253,6 +254,8 @@ def entry_list(request):
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "tracelog/entry_list.html", {
         "organisation": organisation, "form": form, "page": page, "month": month,
+        # rows link with this prefix (an entry's page is <prefix><pk>/): no URL reversed per row
+        "entries_base": reverse("tracelog:entry_detail", kwargs={"pk": 0}).removesuffix("0/"),
         "can_supervise": access.can(request.user, "tracelog.statistics"),
         "can_manage": access.can(request.user, "office.manage", organisation)})
 

@@ -1,5 +1,8 @@
 """Template filters for trace logs: light markup, Chinese dates, periods, lateness, rates."""
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _, ngettext
 
 from .. import labels, markup, selectors
 
@@ -61,3 +64,23 @@ def rate(part, whole):
 @register.filter
 def cells(row, month_numbers):
     return row.cells(month_numbers)
+
+
+STATUS_CLASSES = {"draft": "text-bg-secondary", "submitted": "text-bg-primary", "reviewed": "text-bg-success"}
+
+
+@register.filter
+def status_badge(entry):
+    """An entry's status, lateness and resubmissions as badges (lists show one per row: built here
+    rather than through an include per row)."""
+    html = format_html('<span class="badge entry-status {}" data-status="{}">{}</span>',
+                       STATUS_CLASSES.get(entry.status, "text-bg-warning"), entry.status, entry.get_status_display())
+    lateness = entry.lateness
+    if lateness is not None:
+        html += format_html(' <span class="badge text-bg-danger-subtle border border-danger-subtle '
+                            'text-danger-emphasis" title="{} {}">{}</span>', _("截止"),
+                            labels.cn_datetime(entry.due_at), labels.lateness_label(lateness))
+    if entry.resubmissions:
+        html += format_html(' <span class="badge text-bg-light border">{}</span>',
+                            ngettext("重报 %(n)s 次", "重报 %(n)s 次", entry.resubmissions) % {"n": entry.resubmissions})
+    return mark_safe(html)  # noqa: S308 — every part escaped by format_html

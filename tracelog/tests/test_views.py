@@ -140,7 +140,14 @@ def test_the_department_list_of_a_month_takes_the_same_queries_at_two_sizes(clie
             body = page(client, "tracelog:entry_list", department=world.department.pk, month="2026-11")
         assert body.count("data-entry=") == stop
         assert body.count("逾期 9小时") == len(range(0, stop, 3))
+        assert body.count('<i class="bi bi-paperclip"></i> 1<') == stop  # each entry's one evidence file
         counts.append(len(queries))
+        # the evidence files are counted per row shown, never by a join grouped over every entry, and
+        # the paginator's count is a plain count of the entries
+        sql = [query["sql"] for query in queries.captured_queries]
+        assert not any("COUNT(DISTINCT" in text for text in sql)
+        totals = [text for text in sql if text.startswith("SELECT COUNT(*)") and "tracelog_traceentry" in text]
+        assert totals and not any("tracelog_evidence" in text for text in totals), totals
     assert counts[0] == counts[1] <= 20, counts
 
 
