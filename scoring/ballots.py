@@ -146,7 +146,9 @@ def _workload_state(period: Period) -> None:
 def workload_set(*, user, period: Period, department: Department, grades: Mapping[int, str],
                  reason: str = "") -> int:
     """Set members' workload grades for a month (``grades``: person id → 非常大 … 非常小); returns
-    how many changed. Once the month's grades are published, later changes are visible at once."""
+    how many changed. Once the month's grades are published, later changes are visible at once.
+    The page posts every member's grade: a member without one counts as 一般, so only a grade that
+    differs from what the member had (or 一般) is a change — counted, and audited old → new."""
     _require(user, "workload.set", department)
     problems = [(str(pk), _("工作量等级无效：%(grade)s") % {"grade": grade})
                 for pk, grade in grades.items() if grade not in WORKLOAD_GRADE_VALUES]
@@ -172,6 +174,9 @@ def workload_set(*, user, period: Period, department: Department, grades: Mappin
             if row is None:
                 created.append(WorkloadGrade(period=period, person_id=person_id, grade=grade, published=published,
                                              set_by=user))
+                if grade == DEFAULT_WORKLOAD_GRADE:
+                    continue  # kept as confirmed, but no change: an ungraded member already counts as 一般
+                old[_person_key(members[person_id])] = DEFAULT_WORKLOAD_GRADE
             elif row.grade != grade:
                 old[_person_key(members[person_id])] = row.grade
                 row.grade, row.set_by, row.updated_at = grade, user, now

@@ -1,4 +1,5 @@
 """The ballot pages through the test client: real forms, real redirects, the messages users see."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -245,3 +246,29 @@ def test_a_malformed_month_is_a_404_not_a_500(client, world, year):
     assert client.post(reverse("scoring:peer_ballot"), {"period": "abc"}).status_code == 404
     client.force_login(world.users["head"])
     assert client.post(reverse("scoring:workload_edit"), {"period": "abc"}).status_code == 404
+
+
+def test_the_workload_message_counts_and_audits_only_real_changes(client, world, year):
+    """Issue 14: the sheet posts every member's grade; untouched defaults are no change."""
+    from appraisal.tests.factories import PersonFactory
+
+    for index in range(8):
+        PersonFactory(department=world.department, staff_id=f"10{index + 10}", name=f"组员{index}")
+    period = month(year, 12)
+    client.force_login(world.users["office"])  # the office grades everyone, the head included
+    page = _text(client.get(reverse("scoring:workload_edit"), {"department": world.department.pk,
+                                                                 "period": period.pk}))
+    posted = dict(re.findall(r'name="(w\d+)"[^>]*>(?:(?!</select>).)*?value="([^"]+)" selected', page, re.S))
+    assert len(posted) == 11 and set(posted.values()) == {"一般"}  # the whole sheet, as the browser posts it
+    posted.update({f"w{world.staff.pk}": "非常大", f"w{world.colleague.pk}": "较小", f"w{world.head.pk}": "比较大"})
+    response = client.post(reverse("scoring:workload_edit"), {"department": world.department.pk,
+                                                              "period": period.pk, **posted}, follow=True)
+    assert "工作量等级已保存（3 项变更）" in _text(response)
+    event = AuditEvent.objects.get(action="workload.set")
+    assert event.old_value == {"1001 李处长": "一般", "1002 王科员": "一般", "1003 赵科员": "一般"}
+    assert event.new_value == {"1001 李处长": "比较大", "1002 王科员": "非常大", "1003 赵科员": "较小"}
+    posted[f"w{world.colleague.pk}"] = "一般"
+    response = client.post(reverse("scoring:workload_edit"), {"department": world.department.pk,
+                                                              "period": period.pk, **posted}, follow=True)
+    assert "工作量等级已保存（1 项变更）" in _text(response)
+    assert AuditEvent.objects.filter(action="workload.set").latest("id").new_value == {"1003 赵科员": "一般"}
