@@ -7,4 +7,6 @@ class AppraisalConfig(AppConfig):
     verbose_name = _("组织与考核周期")
 
     def ready(self):
-        from . import signals  # noqa: F401  (audit of logins, logouts, failures, lockouts)
+        from . import lookups, signals  # noqa: F401  (signals: audit of logins, logouts, failures, lockouts)
+
+        lookups.register()

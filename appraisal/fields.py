@@ -56,3 +56,18 @@ def formfield(model_field: models.Field, **kwargs):
     if isinstance(model_field, models.DecimalField):
         return model_field.formfield(form_class=FiniteDecimalField, **kwargs)
     return model_field.formfield(**kwargs)
+
+
+# The largest primary key any table can hold (64-bit): a bigger number matches no row.
+MAX_ID = 2**63 - 1
+
+
+def posted_id(value) -> int:
+    """A primary key read from a form field or query parameter: the number, or 0 (no row has it,
+    so the lookup answers 404) for anything else: empty, letters, NaN, decimals, full-width or
+    out-of-range digits. Never lets a lookup raise ValueError or overflow the database's integer."""
+    text = str(value or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return 0
+    number = int(text)
+    return number if number <= MAX_ID else 0

@@ -50,6 +50,7 @@ urlpatterns = [
     path("admin/", admin_site.urls),
 ]
 
+handler400 = "appraisal.views.auth.bad_request"
 handler403 = "appraisal.views.auth.permission_denied"
 handler404 = "appraisal.views.auth.page_not_found"
 handler500 = "appraisal.views.auth.server_error"

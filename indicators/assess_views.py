@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from appraisal import access
 from appraisal.errors import ApplicationError
+from appraisal.fields import posted_id
 from appraisal.models import AssessorDesignation, Department, Person, Position
 
 from . import assessing, common_scores, entry_rules
@@ -126,7 +127,7 @@ def score_grid(request, year_pk):
 def score_preview(request, year_pk):
     """The score a leaf's scoring standard gives an actual value, before anything is saved (JSON)."""
     year = _year(request, year_pk)
-    leaf = get_object_or_404(Indicator.objects.select_related("assessment_year"), pk=request.GET.get("leaf") or 0,
+    leaf = get_object_or_404(Indicator.objects.select_related("assessment_year"), pk=posted_id(request.GET.get("leaf")),
                              assessment_year=year)
     access.check(request.user, "scores.assess", leaf)
     rule = assessing.leaf_rule(leaf)
@@ -190,7 +191,7 @@ def designation_add(request, year_pk, department_pk):
     year = _year(request, year_pk)
     department = get_object_or_404(Department, pk=department_pk, organisation=year.organisation)
     access.check(request.user, "department.head", department)
-    person = get_object_or_404(Person, pk=request.POST.get("person") or 0, organisation=year.organisation)
+    person = get_object_or_404(Person, pk=posted_id(request.POST.get("person")), organisation=year.organisation)
     try:
         assessing.designate(user=request.user, department=department, person=person)
     except ApplicationError as error:

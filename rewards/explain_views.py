@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
 from appraisal import access
+from appraisal.fields import posted_id
 from appraisal.models import AssessmentYear, Person
 from appraisal.selectors import current_organisation
 
@@ -20,7 +21,7 @@ def explain(request, pk, figure):
     organisation = current_organisation(request.user)
     person = get_object_or_404(Person.objects.select_related("department"), pk=pk, organisation=organisation)
     access.check(request.user, "person.read", person)
-    year = get_object_or_404(AssessmentYear, pk=request.GET.get("year") or 0, organisation=organisation) \
+    year = get_object_or_404(AssessmentYear, pk=posted_id(request.GET.get("year")), organisation=organisation) \
         if request.GET.get("year", "").isdigit() else AssessmentYear.objects.filter(
             organisation=organisation).order_by("-year").first()
     if year is None:

@@ -329,6 +329,7 @@ def deadline_settings(request):
     organisation = current_organisation(request.user)
     access.check(request.user, "office.manage", organisation)
     current = selectors.deadline_settings(organisation)
+    rules = current.rules  # the saved rules: an invalid form may have set values on the instance
     form = DeadlineSettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in DeadlineSettingsForm.Meta.fields}
@@ -341,7 +342,6 @@ def deadline_settings(request):
             messages.success(request, _("纪实时限设置已保存。已提交的纪实保留提交时的截止时间。"))
             return redirect("tracelog:deadline_settings")
     now = timezone.now()
-    rules = current.rules
     examples = [deadlines.slot(kind, deadlines.current_key(kind, now), rules) for kind in deadlines.KINDS]
     return render(request, "tracelog/deadline_settings.html", {
         "form": form, "organisation": organisation, "examples": examples})

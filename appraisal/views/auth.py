@@ -49,6 +49,13 @@ set_language = access.require(access.PUBLIC)(django_set_language)
 
 
 @never_cache
+def bad_request(request, exception=None):
+    """A request Django refuses before any view (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many
+    fields, a bad multipart body): the Chinese 400 page, never Django's English one."""
+    return render(request, "errors/400.html", {"reason": _(
+        "请求内容过大或格式无效（例如提交的文字超过上限），未做任何处理。请检查输入后重试。")}, status=400)
+
+
 def permission_denied(request, exception=None):
     audit.record("access.denied", object_type="url", object_repr=request.path[:200],
                  reason=str(exception or "")[:200])

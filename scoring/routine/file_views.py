@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 
 from appraisal import access
 from appraisal.errors import ApplicationError, ValidationFailed
+from appraisal.fields import posted_id
 from appraisal.models import AssessmentYear, Person
 
 from . import reports
@@ -101,7 +102,7 @@ def file(request, pk):
     person = get_object_or_404(Person.objects.select_related("department__head", "organisation"), pk=pk)
     access.check(request.user, "person.read", person)
     if request.method == "POST":
-        year = get_object_or_404(AssessmentYear, pk=request.POST.get("year") or 0, organisation_id=person.organisation_id)
+        year = get_object_or_404(AssessmentYear, pk=posted_id(request.POST.get("year")), organisation_id=person.organisation_id)
         try:
             if request.POST.get("action") == "agree":
                 plan = get_object_or_404(DevelopmentPlan, person=person, assessment_year=year)

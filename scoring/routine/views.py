@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from appraisal import access
 from appraisal.errors import ApplicationError
+from appraisal.fields import posted_id
 from appraisal.models import Person
 
 from . import selectors, services
@@ -177,7 +178,7 @@ def office(request):
     years, year = _year(request)
     access.check(request.user, "office.manage", year)
     if request.method == "POST":
-        person = get_object_or_404(Person, pk=request.POST.get("person") or 0, organisation_id=year.organisation_id)
+        person = get_object_or_404(Person, pk=posted_id(request.POST.get("person")), organisation_id=year.organisation_id)
         try:
             services.admonishment_create(user=request.user, person=person, assessment_year=year,
                                          reason=request.POST.get("reason", ""), due_on=request.POST.get("due_on", ""))
