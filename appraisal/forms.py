@@ -136,7 +136,8 @@ class AccountCreateForm(forms.Form):
     password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, strip=False)
     person = forms.ModelChoiceField(label=_("关联人员"), required=False,
                                     queryset=Person.objects.filter(user__isnull=True, is_active=True)
-                                    .select_related("department", "organisation"))
+                                    .select_related("department", "organisation"),
+                                    widget=forms.Select(attrs={"translate": "no"}))  # names: not translated
 
     def clean(self):
         data = super().clean()

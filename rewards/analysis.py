@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from appraisal import formats
 from appraisal.models import AssessmentYear, Department, PeriodKind
 from appraisal.xlsx import append_row
 from indicators.models import Indicator, IndicatorScore, Kind, ScoreStatus
@@ -33,13 +34,13 @@ class Span:
 
 def spans(shown: Published) -> list[Span]:
     """The spans that can be analysed: each published month, each published half, the published year."""
-    result = [Span(f"m{m}", f"{m}月", frozenset({(PeriodKind.MONTH, m)})) for m in sorted(shown.months)]
+    result = [Span(f"m{m}", formats.month_name(m), frozenset({(PeriodKind.MONTH, m)})) for m in sorted(shown.months)]
     for h in sorted(shown.halves):
         months = {(PeriodKind.MONTH, m) for m in HALF_MONTHS[h] if m in shown.months}
-        result.append(Span(f"h{h}", HALF_NAMES[h], frozenset(months | {(PeriodKind.HALF, h)})))
+        result.append(Span(f"h{h}", _(HALF_NAMES[h]), frozenset(months | {(PeriodKind.HALF, h)})))
     if shown.year:
         periods = {(PeriodKind.MONTH, m) for m in shown.months} | {(PeriodKind.HALF, h) for h in shown.halves}
-        result.append(Span("y", "全年", frozenset(periods)))
+        result.append(Span("y", _("全年"), frozenset(periods)))
     return result
 
 

@@ -13,6 +13,9 @@ from decimal import Decimal
 
 from django.db.models import Count
 
+from django.utils.translation import gettext
+
+from appraisal import formats
 from appraisal.models import AssessmentYear, Department, PeriodKind, Person
 from rewards import publication
 from scoring.ballot_selectors import MIN_AGGREGATE_RATERS, peer_floor, year_scheme
@@ -61,9 +64,9 @@ class Visibility:
         """The periods shown that are not yet in publicity (their figures are 暂定)."""
         if self.published is None:
             return []
-        return ([f"{m}月" for m in MONTHS if m in self.months and self.month_provisional(m)]
-                + [h for h in HALVES if h in self.halves and self.half_provisional(h)]
-                + (["全年"] if self.year and self.year_provisional else []))
+        return ([formats.month_name(m) for m in MONTHS if m in self.months and self.month_provisional(m)]
+                + [gettext(h) for h in HALVES if h in self.halves and self.half_provisional(h)]
+                + ([gettext("全年")] if self.year and self.year_provisional else []))
 
 
 def visibility(assessment_year: AssessmentYear, *, all_periods: bool) -> Visibility:

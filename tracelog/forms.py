@@ -124,6 +124,12 @@ class MonthField(forms.TypedChoiceField):
         self.choices = ([("", empty_label)] if empty_label else []) + month_choices(today)
 
 
+def _mark_data(form, *names) -> None:
+    """Choices that are names (departments, people): not to be translated (translate="no")."""
+    for name in names:
+        form.fields[name].widget.attrs["translate"] = "no"
+
+
 class EntryFilterForm(forms.Form):
     department = forms.TypedChoiceField(label=_("部门"), required=False, coerce=int, empty_value=None)
     person = forms.TypedChoiceField(label=_("人员"), required=False, coerce=int, empty_value=None)
@@ -138,6 +144,7 @@ class EntryFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["department"].choices = [("", _("全部部门")), *[(d.pk, d.name) for d in departments]]
         self.fields["person"].choices = [("", _("全部人员")), *[(p.pk, f"{p.name}（{p.staff_id}）") for p in people]]
+        _mark_data(self, "department", "person")
         self.fields["month"].set_months(today, empty_label=_("全部月份"))
         self.fields["q"].widget.attrs["placeholder"] = _("内容或姓名")
         _style_filters(self)
@@ -154,5 +161,6 @@ class MonthDepartmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = [(d.pk, d.name) for d in departments]
         self.fields["department"].choices = [("", all_label), *choices] if all_label else choices
+        _mark_data(self, "department")
         self.fields["month"].set_months(today)
         _style_filters(self, "")
