@@ -255,3 +255,10 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text[:50]
+
+    @property
+    def display_text(self) -> str:
+        """The stored (Chinese) sentence in the reader's language (tracelog/notification_text.py)."""
+        from .notification_text import in_reader_language
+
+        return in_reader_language(self.text)
