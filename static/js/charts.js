@@ -16,14 +16,16 @@
     try { spec = JSON.parse(source.textContent); } catch (e) { return; }
     const chart = echarts.init(el, null, { renderer: "svg" });
     const many = spec.series.length > 1;
+    // a phone: no value over each point, and slanted category names, so that the labels stay readable
+    const narrow = el.clientWidth < 480;
     const option = {
       color: palette,
       animation: false,
       tooltip: { trigger: spec.kind === "bar" ? "axis" : "axis", valueFormatter: function (v) {
         return v === null || v === undefined ? "—" : (spec.inverse ? String(v) : Number(v).toFixed(2)); } },
       legend: many ? { top: 0, type: "scroll" } : undefined,
-      grid: { left: 48, right: spec.series.some(function (s) { return s.mean !== undefined; }) ? 64 : 20, top: many ? 36 : 16, bottom: spec.rotate ? 80 : 32, containLabel: false },
-      xAxis: { type: "category", data: spec.x, axisLabel: { rotate: spec.rotate || 0, interval: spec.interval === undefined ? "auto" : spec.interval } },
+      grid: { left: 48, right: spec.series.some(function (s) { return s.mean !== undefined; }) ? 64 : 20, top: many ? 36 : 16, bottom: spec.rotate || narrow ? 80 : 32, containLabel: false },
+      xAxis: { type: "category", data: spec.x, axisLabel: { rotate: spec.rotate || (narrow && spec.x.length > 6 ? 45 : 0), interval: spec.interval === undefined ? "auto" : spec.interval } },
       // ranks: 1 at the top, whole numbers; bars start at 0; lines zoom to their figures' range
       yAxis: { type: "value", name: spec.y_name || "", inverse: !!spec.inverse, minInterval: spec.inverse ? 1 : undefined,
                min: spec.y_min !== undefined ? spec.y_min : (spec.inverse ? 1 : undefined),
@@ -31,7 +33,7 @@
       series: spec.series.map(function (s) {
         return { name: s.name, type: spec.kind || "line", data: s.data, connectNulls: false,
                  showSymbol: spec.x.length <= 60, smooth: false, step: s.step || false,
-                 label: { show: spec.labels === true, position: "top" },
+                 label: { show: spec.labels === true && !narrow, position: "top" },
                  markLine: s.mean === undefined ? undefined : { symbol: "none", data: [{ yAxis: s.mean, name: MEAN }],
                    label: { formatter: MEAN + " {c}" }, lineStyle: { type: "dashed", color: "#888" } } };
       })
