@@ -126,7 +126,8 @@ class RoleAssignForm(forms.Form):
                                      .order_by("username"))
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     organisation = forms.ModelChoiceField(label=_("单位"), queryset=Organisation.objects.all(), required=False,
-                                          help_text=_("留空表示适用于全部单位"))
+                                          help_text=_("留空表示适用于全部单位"),
+                                          widget=forms.Select(attrs={"translate": "no"}))  # names: not translated
     reason = forms.CharField(label=_("原因"), required=False, max_length=500)
 
 

@@ -41,8 +41,9 @@ CHINESE_OUTSIDE_DATA = """() => {
   return found;
 }"""
 
-# the header's controls: on screen, not covered by the page
-HEADER_CONTROLS = """() => ['select[name=language]', '#notificationBell', '#userMenu'].map(sel => {
+# the product header's controls: on screen (the Django admin, the system administrator's, has its own header)
+HEADER_CONTROLS = """() => !document.querySelector('header.app-navbar') ? [] :
+  ['select[name=language]', '#notificationBell', '#userMenu'].map(sel => {
   const el = document.querySelector(sel);
   if (!el) return sel + ' missing';
   const box = el.getBoundingClientRect();
@@ -79,6 +80,7 @@ def _walk(browser, live_server, username, language, viewport, problems, axed, ph
         first.wait_for(state="visible")
     urls = page.locator("[data-nav]").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert urls, where
+    assert page.locator("header.app-navbar").count() == 1 and not page.evaluate(HEADER_CONTROLS), where
     shots = SCREENSHOTS / "layout"
     shots.mkdir(parents=True, exist_ok=True)
     for url in urls:
