@@ -71,3 +71,12 @@
     });
   });
 })();
+
+// A table wider than its .table-responsive container scrolls inside it: the container takes the
+// keyboard focus so that it can be scrolled without a mouse (WCAG 2.1.1).
+(function () {
+  "use strict";
+  document.querySelectorAll(".table-responsive").forEach(function (box) {
+    if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) box.setAttribute("tabindex", "0");
+  });
+})();
