@@ -7,6 +7,7 @@ class AppraisalConfig(AppConfig):
     verbose_name = _("组织与考核周期")
 
     def ready(self):
-        from . import lookups, signals  # noqa: F401  (signals: audit of logins, logouts, failures, lockouts)
+        from . import choices, lookups, signals  # noqa: F401  (signals: audit of logins, logouts, failures, lockouts)
 
         lookups.register()
+        choices.install()

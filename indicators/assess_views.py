@@ -148,9 +148,12 @@ def score_review(request, year_pk):
     units = assessing.units_for(request.user, year)
     period = _pick(periods, _param(request, "period"))
     if period is None:
+        # the period being scored with scores waiting, else the period being scored: never a locked
+        # period (its waiting scores can no longer be reviewed) while another is open for scoring
         waiting = set(IndicatorScore.objects.filter(period__in=periods, status=ScoreStatus.SUBMITTED)
                       .values_list("period_id", flat=True))
-        period = next((p for p in periods if p.pk in waiting), None) or assessing.current_period(periods)
+        period = (next((p for p in periods if p.pk in waiting and p.state in assessing.SCORABLE_STATES), None)
+                  or assessing.current_period(periods))
     unit = _pick(units, _param(request, "unit"), key=lambda u: u.key)
     status = _param(request, "status") if _param(request, "status") in (ScoreStatus.SUBMITTED, ScoreStatus.APPROVED) \
         else ScoreStatus.SUBMITTED

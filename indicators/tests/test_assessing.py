@@ -278,3 +278,21 @@ def test_publicity_checklist_counts_unapproved_scores_as_missing(world, year, as
     checklist = period_guards.evaluate(period_guards.gather(period, PeriodState.PUBLICITY), PeriodState.PUBLICITY)
     result = next(r for r in checklist.results if r.code == "leaves_approved")
     assert result.problems == ("办公室：1 项得分未审定（未提交 1）",)
+
+
+def test_the_review_page_opens_on_the_period_being_scored_not_a_locked_one_with_waiting_scores(
+        client, world, year, assessed):
+    """Issue 14: scores left waiting in a period the office locked (with override) do not make the
+    review page open on that locked period while another is being scored."""
+    staff, office = world.users["staff"], world.users["office"]
+    unit = next(u for u in assessing.units_for(staff, year) if u.department == world.department)
+    assessing.scores_save(user=staff, period=month(year), cells={assessed["B11"].pk: assessing.CellInput(score="8")})
+    assessing.scores_submit(user=staff, period=month(year), unit=unit)
+    for state in (PeriodState.SCORING, PeriodState.PUBLICITY, PeriodState.LOCKED):
+        core.period_transition(user=office, period=month(year), to_state=state, override=True, reason="测试：强制锁定")
+    core.period_transition(user=office, period=month(year, 2), to_state=PeriodState.SCORING)
+    client.force_login(office)
+    response = client.get(f"/indicators/{year.pk}/scores/review/")
+    assert response.context["period"] == month(year, 2)
+    assert client.get(f"/indicators/{year.pk}/scores/review/", {"period": month(year).pk}).context["period"] \
+        == month(year)  # still reachable when asked for
