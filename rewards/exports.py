@@ -52,7 +52,8 @@ def run_results_export(job, *, progress, complete) -> None:
             audit.record("results.export", actor=job.requested_by, obj=year, organisation_id=year.organisation_id,
                          new={"job": job.pk})
             complete(_("成绩工作簿已生成：%(n)s 人的年度成绩。") % {"n": len(results.annual)},
-                     file=name, file_name=f"{year.organisation.code}-{year.year}-results.xlsx",
+                     file=name, file_name=f"{year.organisation.name}_{year.year}年度考核成绩.xlsx",
+                     report={"file_name_en": f"{year.organisation.code}-{year.year}-results.xlsx"},
                      expires_at=job_kinds.expiry())
     except BaseException:
         job_kinds.delete_file(name)

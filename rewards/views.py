@@ -3,18 +3,14 @@ the office's overview (考核结果) with the pipeline run and the results workb
 
 Every page sends ``Cache-Control: no-store`` (SECURITY.md item 4) and reads only the stored result
 tables, so no page can show a rater (item 12)."""
-import io
-
 from django.contrib import messages
-from django.db import transaction
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from appraisal import access, audit, downloads
+from appraisal import access
 from appraisal.errors import ApplicationError
 from appraisal.models import AssessmentYear, Department, Person
 from appraisal.selectors import current_organisation
@@ -45,7 +41,9 @@ def _sees_everything(request, year) -> bool:
 
 def _may_export(request, year) -> bool:
     """A year's grades and rewards are the office's until the year is in publicity (DOMAIN.md §8)."""
-    return _sees_everything(request, year) or bool(selectors.visibility(year, all_periods=False).year)
+    from .exports import may_export_results
+
+    return may_export_results(request.user, year)
 
 
 def _page(request, template, context):
@@ -172,24 +170,26 @@ def job_status(request, year_pk):
 @access.require("office.or_leader")
 @never_cache
 def export(request, year_pk):
-    from appraisal.exchange.writer import write_results
-    from scoring.results import stored_results
+    """The results workbook, produced by a background job (issue 16): when it is done within this
+    request (eager Celery, the embedded default) the file comes right away; otherwise the job's page
+    shows the progress and offers the file when it is ready."""
+    from scoring import job_kinds
 
-    from .history import add_notes_sheet
+    from .exports import may_export_results
 
     year = _year_of_org(request, year_pk)
     access.check(request.user, "office.or_leader", year)
-    if not _may_export(request, year):
+    if not may_export_results(request.user, year):
+        # a year's grades and rewards are the office's until the year is in publicity (DOMAIN.md §8)
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied("results.unpublished_year")
-    buffer = io.BytesIO()
-    with transaction.atomic():
-        write_results(stored_results(year), buffer)
-        add_notes_sheet(year, buffer)
-        audit.record("results.export", actor=request.user, obj=year, organisation_id=year.organisation_id)
-    buffer.seek(0)
-    response = FileResponse(buffer, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    return downloads.attach(response, f"{year.organisation.name}_{year.year}年度考核成绩.xlsx",
-                            f"{year.organisation.code}-{year.year}-results.xlsx")
+    ticket = job_kinds.enqueue(ScoringJob.Kind.EXPORT_RESULTS, user=request.user, organisation=year.organisation,
+                               assessment_year=year)
+    job = ticket.job
+    if job.state == ScoringJob.State.DONE and job.file and job.requested_by_id == request.user.pk:
+        from appraisal.views.exchange import workbook_job_download
+
+        return workbook_job_download(request, job.pk)
+    return redirect("workbook_job", pk=job.pk)
 

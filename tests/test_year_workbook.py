@@ -1,10 +1,12 @@
 """The year workbook end to end through the database: import → compute → export with the management
 commands, on SQLite and (in CI's second pass) PostgreSQL; invalid workbooks change nothing."""
 import io
+import os
 
 import openpyxl
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -243,10 +245,19 @@ def test_pipeline_job_runs_through_a_real_celery_worker(tmp_path):
     assert compare_with_expected(target, "small-11") == []
 
 
+def _upload(client, capture, handle):
+    """Upload a workbook; its validation job runs; the job page (the report or the preview)."""
+    from tests.job_helpers import request_and_run
+
+    response = request_and_run(capture, lambda: client.post("/years/workbook/", {"file": handle}))
+    assert response.status_code == 302 and "/years/workbook/jobs/" in response.url, response.status_code
+    return response.url, client.get(response.url).content.decode()
+
+
 @pytest.mark.django_db
-def test_office_imports_a_workbook_in_the_browser_flow(client, world, tmp_path):
-    """Upload → report of every problem → nothing written; a clean upload imports. The office of
-    one organisation cannot import another organisation's year."""
+def test_office_imports_a_workbook_in_the_browser_flow(client, world, tmp_path, django_capture_on_commit_callbacks):
+    """Upload → report of every problem → nothing written; a clean upload of another organisation's year
+    is refused already by the dry run (issue 14: no 校验通过 and then a refusal), with no import button."""
     client.force_login(world.users["office"])
     template = client.get("/years/workbook/template/")
     assert template.status_code == 200 and template["Content-Disposition"].startswith("attachment")
@@ -257,18 +268,28 @@ def test_office_imports_a_workbook_in_the_browser_flow(client, world, tmp_path):
     book.save(bad)
     bad.seek(0)
     bad.name = "bad.xlsx"
-    text = client.post("/years/workbook/", {"file": bad}).content.decode()
+    _url, text = _upload(client, django_capture_on_commit_callbacks, bad)
     assert "发现 2 处问题，未导入任何数据" in text
     assert "部门 / 第3行 / 部门分组" in text and "人员 / 第2行 / 职务类型" in text
+    assert 'id="confirm-import"' not in text
     assert not AssessmentYear.objects.filter(organisation__code="ORG11").exists()
     with open(SCENARIO_DIR / "small-11.input.xlsx", "rb") as handle:
-        text = client.post("/years/workbook/", {"file": handle}, follow=True).content.decode()
-    assert "您没有导入该单位数据的权限" in text  # ORG11 is not the office's organisation
+        url, text = _upload(client, django_capture_on_commit_callbacks, handle)
+    assert "您没有导入该单位数据的权限" in text and "校验通过" not in text  # ORG11 is not the office's organisation
+    assert 'id="confirm-import"' not in text
+    job_id = int(url.rstrip("/").split("/")[-1])
+    refused = client.post(f"/years/workbook/jobs/{job_id}/import/", follow=True).content.decode()
+    assert "未通过校验" in refused
     assert not AssessmentYear.objects.filter(organisation__code="ORG11").exists()
 
 
 @pytest.mark.django_db
-def test_office_imports_its_own_organisations_year(client, world):
+def test_office_imports_its_own_organisations_year(client, world, django_capture_on_commit_callbacks):
+    """The dry run's preview, then the import confirmed without a second upload; the upload is deleted."""
+    from scoring import job_kinds
+    from scoring.models import ScoringJob
+    from tests.job_helpers import request_and_run
+
     client.force_login(world.users["office"])
     book = openpyxl.load_workbook(SCENARIO_DIR / "small-11.input.xlsx")
     breaking("单位", 2, "单位编码", "T1")(book)
@@ -276,6 +297,21 @@ def test_office_imports_its_own_organisations_year(client, world):
     book.save(upload)
     upload.seek(0)
     upload.name = "t1.xlsx"
-    response = client.post("/years/workbook/", {"file": upload}, follow=True)
-    assert "已导入 T1 2025 年度：4 个部门，22 人" in response.content.decode()
+    url, text = _upload(client, django_capture_on_commit_callbacks, upload)
+    assert "校验通过" in text and 'id="confirm-import"' in text
+    assert not AssessmentYear.objects.filter(organisation=world.organisation, year=2025).exists()  # a dry run
+    validation = ScoringJob.objects.get(kind="validate")
+    assert validation.state == "done" and validation.progress == 100
+    stored = job_kinds.path_of(validation.file)
+    assert str(settings.PRIVATE_MEDIA_ROOT) in stored and open(stored, "rb").read(2) == b"PK"
+    response = request_and_run(django_capture_on_commit_callbacks,
+                               lambda: client.post(f"/years/workbook/jobs/{validation.pk}/import/"))
+    imported = ScoringJob.objects.get(kind="import")
+    assert response.url.endswith(f"/years/workbook/jobs/{imported.pk}/")
+    text = client.get(response.url).content.decode()
+    assert "已导入 T1 2025 年度：4 个部门，22 人" in text
     assert AssessmentYear.objects.get(organisation=world.organisation, year=2025)
+    assert imported.source == validation and imported.requested_by == world.users["office"]
+    assert not os.path.exists(stored)  # imported: the upload is gone
+    # the validation cannot be imported twice
+    assert 'id="confirm-import"' not in client.get(url).content.decode()

@@ -134,7 +134,8 @@ def run_export_input(job, *, progress, complete) -> None:
                          new={"job": job.pk, "rows": sum(counts.values())})
             complete(_("年度工作簿已生成：%(n)s 张工作表，%(rows)s 行数据。") % {
                 "n": len(counts), "rows": f"{sum(counts.values()):,}"},
-                file=name, file_name=f"{year.organisation.code}-{year.year}-年度工作簿.xlsx",
+                file=name, file_name=f"{year.organisation.name}_{year.year}年度工作簿.xlsx",
+                report={"file_name_en": f"{year.organisation.code}-{year.year}-year-workbook.xlsx"},
                 expires_at=job_kinds.expiry())
     except BaseException:
         job_kinds.delete_file(name)

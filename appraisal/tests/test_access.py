@@ -25,6 +25,25 @@ def test_unknown_rule_is_refused_at_import_time():
         access.require("no.such.rule")
 
 
+def _workbook_job(world, year):
+    """A finished export of the year's input workbook by the office, its file in the private storage."""
+    import os
+
+    from scoring import job_kinds
+    from scoring.models import ScoringJob
+
+    job = ScoringJob.objects.filter(kind="export_input", assessment_year=year).first()
+    if job is None:
+        name = job_kinds.new_file_name("export_input")
+        os.makedirs(os.path.dirname(job_kinds.path_of(name)), exist_ok=True)
+        with open(job_kinds.path_of(name), "wb") as out:
+            out.write(b"PK\x03\x04 not really a workbook")
+        job = ScoringJob.objects.create(kind="export_input", assessment_year=year, organisation=world.organisation,
+                                        requested_by=world.users["office"], state="done", progress=100, file=name,
+                                        file_name="T1-2025.xlsx", expires_at=job_kinds.expiry())
+    return job
+
+
 # url name -> (kwargs builder, roles that may GET it). Objects belong to the department of
 # "outsider" or to the organisation, so heads and staff of the other department are refused.
 def _targets(world, year):
@@ -69,6 +88,12 @@ def _targets(world, year):
         "year_list": ({}, {"office", "leader"}),
         "workbook_import": ({}, {"office"}),
         "workbook_template": ({}, {"office"}),
+        # workbook jobs (issue 16): the office's own; another organisation's office gets 403
+        "workbook_job": ({"pk": _workbook_job(world, year).pk}, {"office"}),
+        "workbook_job_status": ({"pk": _workbook_job(world, year).pk}, {"office"}),
+        "workbook_job_download": ({"pk": _workbook_job(world, year).pk}, {"office"}),
+        "workbook_confirm": ({"pk": _workbook_job(world, year).pk}, set()),  # POST only
+        "year_workbook_export": ({"year_pk": year.pk}, set()),  # POST only
         "year_detail": ({"pk": year.pk}, {"office", "leader"}),
         "scheme_edit": ({"pk": year.pk}, {"office", "leader"}),
         "period_transition": ({"pk": period.pk}, set()),  # POST only: GET is refused for everyone

@@ -102,19 +102,21 @@ def test_nul_bytes_in_a_form_give_a_clean_400(client, world):
 
 
 @pytest.mark.django_db
-def test_a_broken_workbook_lists_at_most_200_problems(client, world, monkeypatch):
-    from appraisal.views import exchange
+def test_a_broken_workbook_lists_every_problem_200_a_page(client, world, monkeypatch, django_capture_on_commit_callbacks):
+    from appraisal.exchange import jobs
+    from appraisal.exchange.reader import ReadResult, WorkbookError
+    from tests.job_helpers import request_and_run
 
-    class Result:
-        errors = [f"人员 / 第{i}行 / 工号: 不能为空" for i in range(2, 5002)]
-        data = None
-
-    monkeypatch.setattr(exchange, "read_workbook", lambda stream: Result())
+    errors = [WorkbookError("人员", i, "工号", "不能为空") for i in range(2, 5002)]
+    monkeypatch.setattr(jobs, "read_workbook", lambda path, progress=None: ReadResult(None, errors))
     client.force_login(world.users["office"])
     upload = io.BytesIO(_zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<w/>"}))
     upload.name = "year.xlsx"
-    response = client.post(reverse("workbook_import"), {"file": upload})
-    page = response.content.decode()
-    assert "发现 5000 处问题" in page and "只列出前 200 处问题" in page
-    assert page.count("<li>人员 / 第") == 200
+    response = request_and_run(django_capture_on_commit_callbacks,
+                               lambda: client.post(reverse("workbook_import"), {"file": upload}))
+    page = client.get(response.url).content.decode()
+    assert "发现 5000 处问题" in page and "以上是第 1–200 处问题" in page
+    assert page.count("<li>人员 / 第") == 200 and "<li>人员 / 第2行 / 工号: 不能为空</li>" in page
     assert len(page) < 200_000
+    last = client.get(response.url + "?page=25").content.decode()  # every problem is reachable
+    assert last.count("<li>人员 / 第") == 200 and "<li>人员 / 第5001行 / 工号: 不能为空</li>" in last

@@ -51,7 +51,7 @@ def small(db):
     return {"year": year, "office": role_user(Role.OFFICE, year.organisation, "office11")}
 
 
-def test_a_locked_year_becomes_history_and_the_rules_read_it(client, small):
+def test_a_locked_year_becomes_history_and_the_rules_read_it(client, small, django_capture_on_commit_callbacks):
     year, office = small["year"], small["office"]
     last = DepartmentAnnualResult.objects.filter(assessment_year=year, overall_rank__isnull=False) \
         .order_by("-overall_rank").first()
@@ -92,7 +92,10 @@ def test_a_locked_year_becomes_history_and_the_rules_read_it(client, small):
 
     import openpyxl
 
-    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(client.get(f"/results/{year.pk}/export/").streaming_content)))
+    from tests.job_helpers import fetch_results
+
+    export = fetch_results(client, django_capture_on_commit_callbacks, f"/results/{year.pk}/export/")
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(export.streaming_content)))
     notes = [row for row in workbook["部门多年规则"].iter_rows(min_row=2, values_only=True)]
     assert any("连续两年排名后三位" in row[2] for row in notes)
     # a locked year's history is not edited by hand

@@ -87,7 +87,9 @@ def _warning(world, year):
 def test_every_results_url_for_every_role(client, world, year):
     table = _targets(world, year)
     assert {name for name, _url, _allowed in table} == set(_results_patterns()), "add the new URL to the table"
-    targets = [target(name, url, allowed, {"head", "office", "office_b", "leader"} if name == "results:my_department" else ())
+    # the results workbook is produced by a job: the office is sent on to the job's page (issue 16)
+    redirected = {"results:my_department": {"head", "office", "office_b", "leader"}, "results:export": {"office"}}
+    targets = [target(name, url, set(allowed) - redirected.get(name, set()), redirected.get(name, ()))
                for name, url, allowed in table]
     users = matrix_users(world)
     failures = walk(client, users, targets, markers=leak_markers(world))

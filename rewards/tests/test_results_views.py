@@ -215,10 +215,13 @@ def test_compute_on_a_locked_year_says_why(client, small):
     assert not ScoringJob.objects.filter(assessment_year=year).exists()
 
 
-def test_workbook_download_is_the_stored_results_and_is_audited(client, small, tmp_path):
+def test_workbook_download_is_the_stored_results_and_is_audited(client, small, tmp_path,
+                                                                django_capture_on_commit_callbacks):
+    from tests.job_helpers import fetch_results
+
     year = small["year"]
     client.force_login(small["office"])
-    response = client.get(reverse("results:export", args=[year.pk]))
+    response = fetch_results(client, django_capture_on_commit_callbacks, reverse("results:export", args=[year.pk]))
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"] and ".xlsx" in response["Content-Disposition"]
     assert "no-store" in response["Cache-Control"]
