@@ -46,14 +46,14 @@ def _upload_path(job) -> str:
 
 def _read(job, progress, low: int, high: int):
     """Read the job's workbook, reporting rows read and sheets checked between ``low`` and ``high`` %."""
-    last = [-1]
+    last = [(-1, -1)]
 
     def report(rows: int, declared: int, sheets: int, total_sheets: int) -> None:
         done = max(sheets / total_sheets, min(rows / declared, 1.0) if declared else 0.0)
         percent = low + int((high - low) * done)
-        if percent == last[0] and rows % 65536:
+        if (percent, sheets) == last[0] and rows % 65536:
             return  # nothing new to show: spare the database
-        last[0] = percent
+        last[0] = (percent, sheets)
         progress(percent, _("已读取 %(rows)s 行，已检查 %(sheets)s / %(total)s 张表") % {
             "rows": f"{rows:,}", "sheets": sheets, "total": total_sheets})
 
