@@ -253,7 +253,7 @@ RULES: dict[str, Callable[[Actor, object], bool]] = {
     # a workbook job (upload validation, import, export): the account that asked for it, and the office
     # of its organisation; downloading its file asks the job kind's own rule again (scoring.job_kinds)
     "exchange.job": lambda a, o: a.has(Role.OFFICE, Role.LEADER) if o is None else a.user_id is not None and (
-        o.requested_by_id == a.user_id or _office_of(a, o)),
+        o.requested_by_id == a.user_id or office_of(a, o)),
 }
 
 PUBLIC = "public"

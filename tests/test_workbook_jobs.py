@@ -142,7 +142,7 @@ def test_the_input_export_reads_back_and_only_the_office_downloads_it(office11, 
     year = AssessmentYear.objects.get(organisation=organisation, year=2025)
     export = job_run(job_kinds.enqueue(Kind.EXPORT_INPUT, user=office, organisation=organisation,
                                        assessment_year=year).job.pk)
-    assert export.state == "done" and export.file and export.file_name == "测试局十一_2025年度工作簿.xlsx"
+    assert export.state == "done" and export.file and export.file_name == "测试局11_2025年度工作簿.xlsx"
     assert read_workbook(job_kinds.path_of(export.file)).errors == []
     assert AuditEvent.objects.filter(action="year.export_input").exists()
     url = reverse("workbook_job_download", args=[export.pk])
