@@ -13,24 +13,37 @@ from .models import EntryKind, EntryStatus, TraceDeadlineSettings
 CONTENT_HELP = _("每段之间空一行；以“- ”开头的行成为项目列表，以“1. ”开头的行成为编号列表。不支持 HTML。")
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
 class EvidenceField(forms.FileField):
-    """An optional evidence file, checked by content (SECURITY.md item 14)."""
+    """Evidence files (one or several at once), each checked by content (SECURITY.md item 14);
+    cleans to a list of uploads."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("证据材料"))
         kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", _("可选。支持 PDF、JPG、PNG、DOCX、XLSX、TXT，单个文件不超过 20 MB。"))
+        kwargs.setdefault("help_text", _("可选，可一次选择多个文件。支持 PDF、JPG、PNG、DOCX、XLSX、TXT，"
+                                         "单个文件不超过 20 MB。"))
+        kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(**kwargs)
         self.widget.attrs["accept"] = ",".join(evidence.EXTENSIONS)
 
     def clean(self, data, initial=None):
-        upload = super().clean(data, initial)
-        if upload:
+        items = [item for item in (data if isinstance(data, (list, tuple)) else [data]) if item]
+        if not items:
+            super().clean(None, initial)  # "required" when it is
+            return []
+        uploads = [super(EvidenceField, self).clean(item, initial) for item in items]
+        for upload in uploads:
             try:
                 evidence.check(upload.name, evidence.read_upload(upload))
             except ValidationFailed as error:
-                raise forms.ValidationError(error.message) from None
-        return upload
+                raise forms.ValidationError(f"{upload.name}：{error.message}") from None
+        if len(uploads) > evidence.MAX_EVIDENCE_PER_ENTRY:
+            raise forms.ValidationError(_("每条纪实最多上传 %(n)d 个证据材料。") % {"n": evidence.MAX_EVIDENCE_PER_ENTRY})
+        return uploads
 
 
 class EntryForm(forms.Form):

@@ -240,7 +240,8 @@ def _checked_upload(upload) -> tuple[bytes, evidence_rules.CheckedFile]:
     return content, evidence_rules.check(upload.name, content)
 
 
-def _store_evidence(*, user, entry: TraceEntry, content: bytes, verdict: evidence_rules.CheckedFile) -> Evidence:
+def _store_evidence(*, user, entry: TraceEntry, content: bytes, verdict: evidence_rules.CheckedFile,
+                    supplementary: bool = False) -> Evidence:
     if entry.evidence.count() >= evidence_rules.MAX_EVIDENCE_PER_ENTRY:
         raise ValidationFailed(_("每条纪实最多上传 %(n)d 个证据材料。") % {"n": evidence_rules.MAX_EVIDENCE_PER_ENTRY})
     item = Evidence(entry=entry, original_name=verdict.name, file_type=verdict.file_type,
@@ -251,7 +252,8 @@ def _store_evidence(*, user, entry: TraceEntry, content: bytes, verdict: evidenc
         item.save(force_insert=True)
         audit.record("tracelog.evidence.attach", actor=user, obj=entry, organisation_id=entry.organisation_id,
                      new={"file": verdict.name, "type": verdict.file_type, "size": verdict.size,
-                          "sha256": item.sha256})
+                          "sha256": item.sha256, **({"after_submit": True} if supplementary else {})},
+                     reason=_("提交后补充的证据材料") if supplementary else "")
     except BaseException:
         private_storage.delete(item.file.name)
         raise
@@ -259,16 +261,31 @@ def _store_evidence(*, user, entry: TraceEntry, content: bytes, verdict: evidenc
 
 
 def evidence_attach(*, user, entry: TraceEntry, upload) -> Evidence:
-    """Attach one file to an entry the author may still change. Nothing is stored if it is refused."""
+    """Attach one file (see ``evidence_attach_many``)."""
+    return evidence_attach_many(user=user, entry=entry, uploads=[upload])[0]
+
+
+def evidence_attach_many(*, user, entry: TraceEntry, uploads: Sequence) -> list[Evidence]:
+    """Attach files to the author's entry, all or nothing: while it is a draft or returned, and also
+    after it was submitted (supplementary evidence, issue 14) as long as its month is open. A file
+    added after submission is audited as such; what was submitted is never removed."""
     _require(user, "tracelog.entry.write", entry)
-    content, verdict = _checked_upload(upload)
-    with transaction.atomic():
+    checked = [_checked_upload(upload) for upload in uploads]
+    if not checked:
+        raise ValidationFailed(_("请选择要上传的文件。"))
+    written: list[str] = []
+    with _files_removed_on_error(written), transaction.atomic():
         entry = TraceEntry.objects.select_for_update().get(pk=entry.pk)
         _require(user, "tracelog.entry.write", entry)
-        if entry.status not in EDITABLE_STATUSES:
-            raise StateError(_("该纪实已提交，不能再添加证据材料。"))
         _ensure_month_open(entry)
-        return _store_evidence(user=user, entry=entry, content=content, verdict=verdict)
+        supplementary = entry.status not in EDITABLE_STATUSES
+        items = []
+        for content, verdict in checked:
+            item = _store_evidence(user=user, entry=entry, content=content, verdict=verdict,
+                                   supplementary=supplementary)
+            written.append(item.file.name)
+            items.append(item)
+    return items
 
 
 def evidence_delete(*, user, evidence: Evidence) -> None:

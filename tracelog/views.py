@@ -88,7 +88,7 @@ def entry_new(request):
         try:
             entry = services.entry_save(
                 user=request.user, kind=kind, period_key=data["period"], content=data["content"],
-                indicator_codes=data.get("indicators", []), attachments=[data["file"]] if data.get("file") else [],
+                indicator_codes=data.get("indicators", []), attachments=data.get("file") or [],
                 submit=request.POST.get("action") == "submit", now=now)
         except ApplicationError as error:
             form.add_error(None, error.message)
@@ -130,7 +130,7 @@ def entry_edit(request, pk):
             entry = services.entry_save(
                 user=request.user, entry=entry, content=data["content"],
                 indicator_codes=data.get("indicators", []) if "indicators" in form.fields else None,
-                attachments=[data["file"]] if data.get("file") else [], submit=request.POST.get("action") == "submit")
+                attachments=data.get("file") or [], submit=request.POST.get("action") == "submit")
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
@@ -145,11 +145,13 @@ def entry_edit(request, pk):
 def entry_detail(request, pk):
     entry = _entry(pk, "tracelog.entry.read", request)
     locked = selectors.month_is_locked(entry.organisation_id, entry.period_year, entry.period_month)
-    can_write = not locked and entry.is_editable_status and access.can(request.user, "tracelog.entry.write", entry)
+    author = access.can(request.user, "tracelog.entry.write", entry)
+    can_write = not locked and entry.is_editable_status and author
+    can_attach = not locked and author  # supplementary evidence after submission (audited)
     can_review = (not locked and entry.status in (EntryStatus.SUBMITTED, EntryStatus.REVIEWED)
                   and access.can(request.user, "tracelog.entry.review", entry))
     return render(request, "tracelog/entry_detail.html", {
-        "entry": entry, "locked": locked, "can_write": can_write, "can_review": can_review,
+        "entry": entry, "locked": locked, "can_write": can_write, "can_attach": can_attach, "can_review": can_review,
         "review_form": ReviewForm(), "return_form": ReturnForm(), "upload_form": EvidenceUploadForm()})
 
 
@@ -211,8 +213,9 @@ def evidence_upload(request, pk):
         for error in form.errors.get("file", []):
             messages.error(request, error)
         return redirect("tracelog:entry_detail", pk=entry.pk)
-    return _run(request, entry.pk, lambda: services.evidence_attach(
-        user=request.user, entry=entry, upload=form.cleaned_data["file"]), _("证据材料已上传。"))
+    files = form.cleaned_data["file"]
+    return _run(request, entry.pk, lambda: services.evidence_attach_many(user=request.user, entry=entry, uploads=files),
+                _("证据材料已上传（%(n)d 个）。") % {"n": len(files)})
 
 
 @access.require("tracelog.entry.read")

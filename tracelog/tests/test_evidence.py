@@ -207,10 +207,14 @@ def test_evidence_is_deleted_only_while_the_entry_is_editable(world, entry, priv
         services.entry_submit(user=staff, entry=entry)
         with pytest.raises(StateError):
             services.evidence_delete(user=staff, evidence=second)
+        # issue 14: more evidence may follow the submission (audited as such), none is taken back
+        services.evidence_attach(user=staff, entry=entry, upload=SimpleUploadedFile("三.pdf", PDF))
         with pytest.raises(StateError):
-            services.evidence_attach(user=staff, entry=entry, upload=SimpleUploadedFile("三.pdf", PDF))
-    assert list(Evidence.objects.values_list("original_name", flat=True)) == ["二.png"]
+            services.evidence_delete(user=staff, evidence=Evidence.objects.get(original_name="三.pdf"))
+    assert list(Evidence.objects.order_by("pk").values_list("original_name", flat=True)) == ["二.png", "三.pdf"]
     assert AuditEvent.objects.filter(action="tracelog.evidence.delete").count() == 1
+    late = AuditEvent.objects.filter(action="tracelog.evidence.attach").latest("id")
+    assert late.new_value["after_submit"] is True and late.new_value["file"] == "三.pdf" and late.reason
 
 
 @pytest.mark.django_db
@@ -222,3 +226,27 @@ def test_at_most_ten_files_per_entry(world, year2026):
                                      upload=SimpleUploadedFile(f"{index}.txt", b"note"))
         with pytest.raises(ValidationFailed, match="最多"):
             services.evidence_attach(user=world.users["staff"], entry=entry, upload=SimpleUploadedFile("x.txt", b"n"))
+
+
+@pytest.mark.django_db
+def test_several_files_at_once_and_more_after_submission_from_the_page(client, world, entry, private_media):
+    """Issue 14: the upload takes several files; the author adds evidence to a submitted record."""
+    staff = world.users["staff"]
+    client.force_login(staff)
+    url = reverse("tracelog:evidence_upload", args=[entry.pk])
+    with freeze_time(at("2026-11-20 11:00")):
+        response = client.post(url, {"file": [SimpleUploadedFile("一.pdf", PDF), SimpleUploadedFile("二.png", PNG)]},
+                               follow=True)
+        assert "证据材料已上传（2 个）" in response.content.decode()
+        services.entry_submit(user=staff, entry=entry)
+        page = client.get(reverse("tracelog:entry_detail", args=[entry.pk])).content.decode()
+        assert "仍可补充证据材料" in page and 'multiple' in page
+        client.post(url, {"file": [SimpleUploadedFile("三.pdf", PDF)]})
+        # one bad file refuses the whole upload: nothing stored
+        response = client.post(url, {"file": [SimpleUploadedFile("四.pdf", PDF), SimpleUploadedFile("x.exe", b"MZ")]},
+                               follow=True)
+    assert sorted(Evidence.objects.values_list("original_name", flat=True)) == ["一.pdf", "三.pdf", "二.png"]
+    assert len(_stored_files(private_media)) == 3
+    assert AuditEvent.objects.filter(action="tracelog.evidence.attach", new_value__after_submit=True).count() == 1
+    client.force_login(world.users["head"])
+    assert client.post(url, {"file": [SimpleUploadedFile("五.pdf", PDF)]}).status_code == 403
