@@ -212,6 +212,26 @@ def entry_review_comment(*, user, entry: TraceEntry, text: str) -> EntryReview:
     return review
 
 
+def entry_review_many(*, user, entries: Sequence[TraceEntry], text: str) -> int:
+    """The head reviews several submitted entries with one comment (批量批阅), all or nothing."""
+    if not entries:
+        raise ValidationFailed(_("请先勾选要批阅的纪实。"))
+    with transaction.atomic():
+        for entry in entries:
+            entry_review_comment(user=user, entry=entry, text=text)
+    return len(entries)
+
+
+def next_to_review(user, *, after: TraceEntry | None = None) -> TraceEntry | None:
+    """The reviewer's next submitted entry waiting for review (the earliest filed), if any."""
+    actor = access.actor_for(user)
+    waiting = (TraceEntry.objects.filter(status=EntryStatus.SUBMITTED, department_id__in=actor.headed_department_ids)
+               .exclude(person_id=actor.person_id))
+    if after is not None:
+        waiting = waiting.exclude(pk=after.pk)
+    return waiting.order_by("filed_at", "pk").first()
+
+
 def entry_return(*, user, entry: TraceEntry, reason: str) -> EntryReview:
     """The head returns an entry for rework, with the reason; the author revises and files again."""
     reason = (reason or "").strip()

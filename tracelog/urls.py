@@ -13,6 +13,7 @@ urlpatterns = [
     path("entries/<int:pk>/submit/", views.entry_submit, name="entry_submit"),
     path("entries/<int:pk>/review/", views.entry_review, name="entry_review"),
     path("entries/<int:pk>/return/", views.entry_return, name="entry_return"),
+    path("department/review/", views.entry_review_batch, name="entry_review_batch"),
     path("entries/<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),

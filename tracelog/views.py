@@ -150,8 +150,10 @@ def entry_detail(request, pk):
     can_attach = not locked and author  # supplementary evidence after submission (audited)
     can_review = (not locked and entry.status in (EntryStatus.SUBMITTED, EntryStatus.REVIEWED)
                   and access.can(request.user, "tracelog.entry.review", entry))
+    following = services.next_to_review(request.user, after=entry) if access.can(
+        request.user, "tracelog.entry.review") else None
     return render(request, "tracelog/entry_detail.html", {
-        "entry": entry, "locked": locked, "can_write": can_write, "can_attach": can_attach, "can_review": can_review,
+        "next_entry": following, "entry": entry, "locked": locked, "can_write": can_write, "can_attach": can_attach, "can_review": can_review,
         "review_form": ReviewForm(), "return_form": ReturnForm(), "upload_form": EvidenceUploadForm()})
 
 
@@ -162,6 +164,11 @@ def _run(request, entry_pk: int, action, success: str):
         messages.error(request, error.message)
     else:
         messages.success(request, success)
+        if request.POST.get("then") == "next":  # 批阅并转到下一条
+            following = services.next_to_review(request.user)
+            if following is not None:
+                return redirect("tracelog:entry_detail", pk=following.pk)
+            messages.info(request, _("没有其他待批阅的纪实了。"))
     return redirect("tracelog:entry_detail", pk=entry_pk)
 
 
@@ -200,6 +207,30 @@ def entry_return(request, pk):
         return redirect("tracelog:entry_detail", pk=entry.pk)
     return _run(request, entry.pk, lambda: services.entry_return(
         user=request.user, entry=entry, reason=form.cleaned_data["reason"]), _("已退回修改，并通知填报人。"))
+
+
+@require_POST
+@access.require("tracelog.entry.review")
+def entry_review_batch(request):
+    """批量批阅: the head ticks submitted entries on the department list and comments them at once."""
+    form = ReviewForm(request.POST)
+    back = request.POST.get("back", "")
+    back = back if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) else \
+        reverse("tracelog:entry_list")
+    if not form.is_valid():
+        messages.error(request, _("请填写批阅意见。"))
+        return redirect(back)
+    ids = [int(pk) for pk in request.POST.getlist("entries") if pk.isdigit()]
+    entries = list(TraceEntry.objects.filter(pk__in=ids).order_by("pk"))
+    for entry in entries:
+        access.check(request.user, "tracelog.entry.review", entry)
+    try:
+        count = services.entry_review_many(user=request.user, entries=entries, text=form.cleaned_data["text"])
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已批阅 %(n)d 条纪实。") % {"n": count})
+    return redirect(back)
 
 
 # ---------------------------------------------------------------- evidence
@@ -260,6 +291,7 @@ def entry_list(request):
         # rows link with this prefix (an entry's page is <prefix><pk>/): no URL reversed per row
         "entries_base": reverse("tracelog:entry_detail", kwargs={"pk": 0}).removesuffix("0/"),
         "can_supervise": access.can(request.user, "tracelog.statistics"),
+        "can_batch": access.can(request.user, "tracelog.entry.review"), "batch_form": ReviewForm(),
         "can_manage": access.can(request.user, "office.manage", organisation)})
 
 

@@ -51,6 +51,7 @@ def _targets(entry, item):
         "tracelog:entry_submit": ({"pk": entry.pk}, set()),  # POST only
         "tracelog:entry_review": ({"pk": entry.pk}, set()),
         "tracelog:entry_return": ({"pk": entry.pk}, set()),
+        "tracelog:entry_review_batch": ({}, set()),  # POST only
         "tracelog:evidence_upload": ({"pk": entry.pk}, set()),
         "tracelog:evidence_download": ({"pk": item.pk}, {"outsider", "office", "leader"}),
         "tracelog:evidence_delete": ({"pk": item.pk}, set()),
