@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# test processes (pytest-xdist): one per core, at most 4 (each takes a Redis database of its own
+# after REDIS_URL's); TEST_WORKERS=0 runs the suite in this one process
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo $$n)
 
 .PHONY: audit run test install migrate demo browser worker beat bench clean messages
 
@@ -31,7 +34,7 @@ run: demo
 
 # The whole suite. pytest's exit code 5 ("no tests collected") is not a failure of the product.
 test: install
-	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; rc=0; fi; exit $$rc
+	@$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; rc=0; fi; exit $$rc
 
 # Debian's Chromium for the browser tests (needs root; .ci/run calls it).
 browser:

@@ -56,7 +56,7 @@ def install_hooks(**_kwargs):
     services.compute_year = compute_year
 
     if pause == "publish":
-        write, calls = publication._write, []
+        write, calls = publication.replace_rows, []
 
         def first_table_then_pause(*args, **kwargs):
             written = write(*args, **kwargs)
@@ -65,4 +65,4 @@ def install_hooks(**_kwargs):
                 _pause()
             return written
 
-        publication._write = first_table_then_pause
+        publication.replace_rows = first_table_then_pause
