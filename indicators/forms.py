@@ -20,6 +20,11 @@ def standard_choices():
     return [(key, spec.label) for key, spec in STANDARDS.items()]
 
 
+# What only a leaf indicator has: hidden on an indicator with children.
+LEAF_ONLY_FIELDS = ["full_score", "bonus_cap", "cycle", "assessor_department", "standard_key", "standard_params_text",
+                    "person_categories", "stage_targets_text"]
+
+
 class IndicatorForm(forms.ModelForm):
     standard_params_text = forms.CharField(
         label=_("计分参数"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
@@ -72,6 +77,53 @@ class IndicatorForm(forms.ModelForm):
             self.initial.setdefault("standard_params_text",
                                     render_params(self.instance.standard_key, self.instance.standard_params))
             self.initial.setdefault("stage_targets_text", render_stage_targets(self.instance.stage_targets))
+        self._add_param_fields()
+        # an indicator with children is no leaf: what only a leaf has (score, cycle, standard …) is not asked
+        self.is_leaf = not (self.instance.pk and self.instance.children.exists())
+        if not self.is_leaf:
+            for name in LEAF_ONLY_FIELDS + [n for n in self.fields if n.startswith("param__")]:
+                self.fields.pop(name, None)
+
+    def _add_param_fields(self):
+        """计分参数 as one field per parameter of each scoring standard (the page shows the chosen
+        standard's), instead of free text 参数=值."""
+        from .standards import CLASS_POINTS, LEVEL_POINTS, STANDARDS
+
+        current = self.instance.standard_params or {}
+        for key, spec in STANDARDS.items():
+            for param in spec.params:
+                name = f"param__{key}__{param.name}"
+                mapping = param.type in (LEVEL_POINTS, CLASS_POINTS)
+                self.fields[name] = forms.CharField(
+                    label=param.label, required=False, max_length=300,
+                    help_text=_("写作 名称:分值，用顿号分隔，如 国家级:5、省级:3") if mapping else "")
+                value = current.get(param.name) if self.instance.standard_key == key else None
+                if isinstance(value, dict):
+                    value = "、".join(f"{k}:{v}" for k, v in value.items())
+                if value not in (None, ""):
+                    self.initial.setdefault(name, value)
+
+    def param_groups(self):
+        """(standard key, its label, its parameter fields, shown) for the template."""
+        from .standards import STANDARDS
+
+        chosen = self["standard_key"].value() if "standard_key" in self.fields else None
+        groups = []
+        for key, spec in STANDARDS.items():
+            fields = [self[f"param__{key}__{p.name}"] for p in spec.params if f"param__{key}__{p.name}" in self.fields]
+            if fields:
+                groups.append((key, spec.label, fields, key == (chosen or self.instance.standard_key)))
+        return groups
+
+    def _params_text(self, key: str, data: dict) -> str:
+        """The chosen standard's parameter fields as the 参数=值 lines parse_params reads (the free text
+        field, if a client still posts it, when no parameter field is filled)."""
+        from .standards import STANDARDS
+
+        spec = STANDARDS.get(key)
+        lines = [f"{p.label}={data.get(f'param__{key}__{p.name}')}" for p in (spec.params if spec else ())
+                 if (data.get(f"param__{key}__{p.name}") or "").strip()]
+        return "\n".join(lines) if lines else data.get("standard_params_text", "")
 
     def clean(self):
         from .standards import validate_params
@@ -79,7 +131,7 @@ class IndicatorForm(forms.ModelForm):
         data = super().clean()
         key = data.get("standard_key")
         if key:
-            params, problems = parse_params(key, data.get("standard_params_text", ""))
+            params, problems = parse_params(key, self._params_text(key, data))
             problems = problems or validate_params(key, params)
             for problem in problems:
                 self.add_error("standard_params_text", problem)
