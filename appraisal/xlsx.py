@@ -59,18 +59,22 @@ def append_row(worksheet, values: Iterable) -> None:
 
 def datasets_workbook(datasets: Iterable) -> bytes:
     """tablib datasets (django-import-export exports) as an xlsx, one sheet per dataset, bold frozen
-    header, every text written through ``append_row`` (tablib's own xlsx writer writes formulas)."""
-    book = Workbook()
-    book.remove(book.active)
+    header, every text written through ``append_row`` (tablib's own xlsx writer writes formulas).
+    Write-only: rows are streamed, whatever the number of people or indicators."""
+    book = Workbook(write_only=True)
     bold = Font(bold=True)
-    for dataset in datasets:
-        sheet = book.create_sheet(dataset.title or f"Sheet{len(book.worksheets) + 1}")
-        append_row(sheet, list(dataset.headers or []))
-        for cell in sheet[1]:
+    for index, dataset in enumerate(datasets, start=1):
+        sheet = book.create_sheet(dataset.title or f"Sheet{index}")
+        sheet.freeze_panes = "A2"
+        header = []
+        for value in dataset.headers or []:
+            formula_like = isinstance(value, str) and looks_like_formula(value)
+            cell = text_cell(sheet, value) if formula_like else WriteOnlyCell(sheet, value)
             cell.font = bold
+            header.append(cell)
+        sheet.append(header)
         for row in dataset:
             append_row(sheet, row)
-        sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -149,30 +149,36 @@ def analyse(assessment_year: AssessmentYear, shown: Published, *, span_key: str 
 
 
 def workbook(assessment_year: AssessmentYear, analysis: Analysis) -> bytes:
-    """The analysis as an Excel workbook: a summary sheet and one line per department and indicator."""
+    """The analysis as an Excel workbook: a summary sheet and one line per department and indicator
+    (write-only, streamed)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    book = Workbook()
-    summary = book.active
-    summary.title = _("汇总")
+    from appraisal.exchange.sheets import ContinuedSheet
+
+    book = Workbook(write_only=True)
+    headers = [_("共享指标"), _("指标类别"), _("部门数"), _("最高"), _("最低"), _("平均"), _("前三名"), _("后三名")]
+    summary = book.create_sheet(_("汇总"))
     summary.append([_("%(year)s 年度 %(span)s 共享指标分析") % {"year": assessment_year.year,
                                                              "span": analysis.span.label if analysis.span else ""}])
-    summary.append([_("共享指标"), _("指标类别"), _("部门数"), _("最高"), _("最低"), _("平均"), _("前三名"), _("后三名")])
+    bold = []
+    for header in headers:
+        cell = WriteOnlyCell(summary, header)
+        cell.font = Font(bold=True)
+        bold.append(cell)
+    summary.append(bold)
     for item in analysis.indicators:
         append_row(summary, [item.name, item.category, item.spread.count, item.spread.highest,
                              item.spread.lowest, item.spread.mean, "、".join(r.department.name for r in item.top),
                              "、".join(r.department.name for r in item.bottom)])
-    detail = book.create_sheet(_("部门得分率"))
-    detail.append([_("共享指标"), _("部门编码"), _("部门"), _("得分率（%）"), _("排名"), _("与平均差"), _("位次")])
+    detail = ContinuedSheet(book, _("部门得分率"), [_("共享指标"), _("部门编码"), _("部门"), _("得分率（%）"), _("排名"),
+                                                _("与平均差"), _("位次")])
     for item in analysis.indicators:
         for row in item.rows:
             mark = _("前三") if row.top else (_("后三") if row.bottom else "")
-            append_row(detail, [item.name, row.department.code, row.department.name, row.rate, row.rank,
-                                row.vs_mean, mark])
-    for sheet in (summary, detail):
-        for cell in sheet[2 if sheet is summary else 1]:
-            cell.font = Font(bold=True)
+            detail.append([item.name, row.department.code, row.department.name, row.rate, row.rank,
+                           row.vs_mean, mark])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

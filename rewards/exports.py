@@ -32,7 +32,7 @@ def run_results_export(job, *, progress, complete) -> None:
     from scoring import job_kinds
     from scoring.results import stored_results
 
-    from .history import add_notes_sheet
+    from .history import notes_sheet
 
     year = job.assessment_year
     name = job_kinds.new_file_name(job.kind)
@@ -44,9 +44,7 @@ def run_results_export(job, *, progress, complete) -> None:
             results = stored_results(year)
             progress(30, _("写入成绩工作簿"))
             buffer = io.BytesIO()
-            write_results(results, buffer)
-            progress(80, _("写入部门多年规则"))
-            add_notes_sheet(year, buffer)
+            write_results(results, buffer, extra=notes_sheet(year))
             with open(path, "wb") as out:
                 out.write(buffer.getbuffer())
             audit.record("results.export", actor=job.requested_by, obj=year, organisation_id=year.organisation_id,

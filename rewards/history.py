@@ -80,27 +80,19 @@ def notes_of_year(assessment_year, department_ids=None) -> dict[int, list[str]]:
 NOTES_SHEET = "部门多年规则"
 
 
-def add_notes_sheet(assessment_year, buffer) -> None:
-    """Append the departments' multi-year notes to a results workbook (a sheet of its own, after the
-    EXCHANGE.md sheets, which it leaves as they are)."""
-    import openpyxl
-    from openpyxl.styles import Font
-
+def notes_sheet(assessment_year):
+    """A writer of the departments' multi-year notes as a sheet of its own, for ``write_results(...,
+    extra=…)``: written after the EXCHANGE.md sheets in the same write-only pass (the results
+    workbook of a large year is never loaded back to add it)."""
+    from appraisal.exchange.sheets import ContinuedSheet
     from appraisal.models import Department
-    from appraisal.xlsx import append_row
 
     notes = notes_of_year(assessment_year)
-    buffer.seek(0)
-    workbook = openpyxl.load_workbook(buffer)
-    sheet = workbook.create_sheet(NOTES_SHEET)
-    sheet.append(["部门编码", "部门名称", "多年规则"])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for department in Department.objects.filter(pk__in=notes).order_by("sort_order", "code"):
-        if notes[department.pk]:
-            append_row(sheet, [department.code, department.name, "；".join(notes[department.pk])])
-    sheet.column_dimensions["B"].width = 20
-    sheet.column_dimensions["C"].width = 60
-    buffer.seek(0)
-    buffer.truncate()
-    workbook.save(buffer)
+
+    def write(workbook) -> None:
+        sheet = ContinuedSheet(workbook, NOTES_SHEET, ["部门编码", "部门名称", "多年规则"], widths=[12, 20, 60])
+        for department in Department.objects.filter(pk__in=notes).order_by("sort_order", "code"):
+            if notes[department.pk]:
+                sheet.append([department.code, department.name, "；".join(notes[department.pk])])
+
+    return write

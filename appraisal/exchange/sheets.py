@@ -22,7 +22,8 @@ class ContinuedSheet:
     """Rows of one logical sheet, in as many worksheets as ``max_rows`` (header included) requires."""
 
     def __init__(self, workbook, name: str, headers: Sequence[str], *, max_rows: int = EXCEL_MAX_ROWS,
-                 formats: Sequence[str | None] | None = None, widths: Sequence[float] | None = None):
+                 formats: Sequence[str | None] | None = None, widths: Sequence[float] | None = None,
+                 header_fill=None, header_alignment=None):
         if max_rows < 2:
             raise ValueError("max_rows must leave room for a data row under the header")
         self.workbook = workbook
@@ -31,6 +32,7 @@ class ContinuedSheet:
         self.max_rows = max_rows
         self.formats = tuple(formats) if formats and any(formats) else None
         self.widths = widths
+        self.header_fill, self.header_alignment = header_fill, header_alignment
         self.rows = 0  # data rows written, over every part
         self.titles: list[str] = []
         self._worksheet = None
@@ -48,6 +50,10 @@ class ContinuedSheet:
         for header in self.headers:
             cell = WriteOnlyCell(worksheet, value=header)
             cell.font = _BOLD
+            if self.header_fill is not None:
+                cell.fill = self.header_fill
+            if self.header_alignment is not None:
+                cell.alignment = self.header_alignment
             header_cells.append(cell)
         worksheet.append(header_cells)
         self._worksheet = worksheet

@@ -134,11 +134,13 @@ def _figure(value) -> Decimal | None:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def write_results(result: YearResult, path_or_filelike, *, max_rows: int = EXCEL_MAX_ROWS) -> None:
+def write_results(result: YearResult, path_or_filelike, *, max_rows: int = EXCEL_MAX_ROWS,
+                  extra: Callable[[Any], None] | None = None) -> None:
     """Write ``result`` as the results workbook. Every name, code and group is already on the rows.
 
     A write-only workbook, streamed row by row; a sheet longer than ``max_rows`` (Excel's limit, header
-    included) continues in 名称2, 名称3 … with the same header.
+    included) continues in 名称2, 名称3 … with the same header. ``extra`` writes further sheets of the
+    product's own after the EXCHANGE.md sheets, into the same write-only workbook.
     """
     workbook = openpyxl.Workbook(write_only=True)
     for sheet in RESULT_SHEETS:
@@ -151,6 +153,8 @@ def write_results(result: YearResult, path_or_filelike, *, max_rows: int = EXCEL
         for record in sheet.rows(result):
             append([_figure(get(record)) if kind == FIGURE else (get(record) or None) if kind == TEXT else get(record)
                     for get, kind in zip(getters, kinds)])
+    if extra is not None:
+        extra(workbook)
     workbook.save(path_or_filelike)
 
 
