@@ -16,6 +16,7 @@ def normalised(data) -> dict:
     """A YearInput as comparable values: collections as multisets, the order of rows aside."""
     fields = asdict(data)
     fields.pop("plan_changes")  # the workbook carries none
+    fields.pop("peer_tallies", None)  # the pipeline's counts of peer_ratings (the database loader's form)
     # an imported override without a note is stored with the note "年度工作簿导入" (scoring.leadership.data)
     fields["leadership_override_notes"] = {k: v for k, v in fields["leadership_override_notes"].items()
                                            if v and v != "年度工作簿导入"}

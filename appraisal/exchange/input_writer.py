@@ -18,6 +18,7 @@ from appraisal.scheme import SCHEME_DEFAULTS
 from indicators.models import Indicator
 from scoring.leadership.models import LeadershipMember, LeadershipTeam
 from scoring.loader import load_year
+from scoring.models import PeerRating
 from scoring.yeardata import LEADERSHIP_TEAM, IndicatorData, YearInput
 
 from .reader import SHEET_SPECS
@@ -31,6 +32,12 @@ def year_input(assessment_year: AssessmentYear) -> YearInput:
     names and person categories (the pipeline does not need them, the workbook does) and the notes
     of the leadership overrides."""
     data = load_year(assessment_year)
+    # the pipeline reads the democratic evaluation as tallies; the workbook holds every ballot
+    data.peer_tallies = {}
+    data.peer_ratings = list(
+        PeerRating.objects.filter(period__assessment_year=assessment_year, period__kind="month",
+                                  rater__is_active=True, ratee__is_active=True)
+        .values_list("period__number", "rater__staff_id", "ratee__staff_id", "grade"))
     data.indicators = [
         IndicatorData(code=i.code, name=i.name, parent_code=i.parent.code if i.parent_id else None,
                       category=i.category, department_code=i.department.code if i.department_id else None,
