@@ -25,11 +25,9 @@ class ScoringConfig(AppConfig):
         from .routine.demo import demo_step_routine
 
         register_demo_step(360, demo_step_routine)
-        from appraisal import period_guards
+        from .routine import facts as routine_facts
 
-        from .routine.facts import quarter_facts
-
-        period_guards.register_facts(quarter_facts)
+        routine_facts.register()
 
         # the year workbook's jobs (issue 16) run on the scoring jobs' mechanism
         from appraisal.exchange import jobs as exchange_jobs

@@ -4,6 +4,7 @@ from . import job_views, views
 from .leadership import member_views as leadership_members
 from .leadership import views as leadership
 from .routine import file_views as routine_files
+from .routine import group_views as routine_groups
 from .routine import views as routine
 
 app_name = "scoring"
@@ -47,6 +48,9 @@ urlpatterns = [
     path("routine/talks/", routine.talks, name="routine_talks"),
     path("routine/talks/<int:pk>/", routine.talk, name="routine_talk"),
     path("routine/office/", routine.office, name="routine_office"),
+    path("routine/groups/", routine_groups.group_list, name="routine_groups"),
+    path("routine/groups/<int:pk>/", routine_groups.group_edit, name="routine_group"),
+    path("routine/groups/<int:pk>/delete/", routine_groups.group_delete, name="routine_group_delete"),
     path("routine/report/", routine_files.report, name="routine_report"),
     path("routine/reports/", routine_files.report_list, name="routine_reports"),
     path("routine/file/", routine_files.file_self, name="routine_file_self"),

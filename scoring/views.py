@@ -44,6 +44,7 @@ TABS = [
     ("routine_review", gettext_lazy("上级点评"), "scoring:routine_review", "routine.review"),
     ("routine_talks", gettext_lazy("谈话提醒"), "scoring:routine_talks", "routine.talks"),
     ("routine_office", gettext_lazy("平时考核"), "scoring:routine_office", "routine.office"),
+    ("routine_groups", gettext_lazy("互评小组"), "scoring:routine_groups", "routine.office"),
     ("routine_report", gettext_lazy("年终述职"), "scoring:routine_report", "staff.self"),
     ("routine_reports", gettext_lazy("述职报告"), "scoring:routine_reports", "department.results"),
 ]

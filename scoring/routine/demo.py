@@ -4,7 +4,7 @@ graded 一般 with its reminder talk held and closed; 述职 reports and a devel
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
@@ -34,7 +34,7 @@ def demo_step_routine(*, organisation, assessment_year) -> None:
     head = department.head
     floor = int(scheme.as_decimals()["peer.min_raters"])
     gap = int(scheme.as_decimals()["routine.peer_gap"])
-    reviewed = timezone.make_aware(timezone.datetime(last.year, 12, 28, 10, 0))
+    reviewed = timezone.make_aware(datetime(last.year, 12, 28, 10, 0))
     for period in quarters:
         for index, person in enumerate(members):
             if person.pk == head.pk:

@@ -1,5 +1,6 @@
 """What the checklist of a quarter's move reads (``appraisal.period_guards``; docs/routine.md): to
-scoring, the summaries not yet filed; to publicity, the filed summaries without the superior's grade.
+scoring, the summaries not yet filed; to publicity, the filed summaries without the superior's grade,
+and those whose peers have not all rated.
 A constant number of queries per move."""
 from __future__ import annotations
 
@@ -38,3 +39,31 @@ def quarter_facts(period: Period, to_state: str, facts: dict) -> None:
         facts["ballots_open"] += [_("%(department)s：%(n)s 份季度小结未点评") % {"department": d.name,
                                                                          "n": lacking[d.pk]}
                                   for d in departments if lacking.get(d.pk)]
+        facts["routine_peers_open"] = _peers_open(period, departments)
+
+
+def _peers_open(period: Period, departments: list[Department]) -> list[str]:
+    """Per department, the filed summaries some of whose peers (``people.peers_of``) have not rated."""
+    from .models import QuarterPeerRating, QuarterSummary
+    from .people import peers_of
+
+    filed = list(QuarterSummary.objects.filter(period=period, submitted_at__isnull=False)
+                 .select_related("period", "department"))
+    rated = set(QuarterPeerRating.objects.filter(summary__in=filed).values_list("summary_id", "rater_id"))
+    peers = peers_of(filed)
+    open_ = Counter(s.department_id for s in filed if any((s.pk, r) not in rated for r in peers[s.pk]))
+    return [_("%(department)s：%(n)s 份季度小结的同类互评未完成") % {"department": d.name, "n": open_[d.pk]}
+            for d in departments if open_.get(d.pk)]
+
+
+def register() -> None:
+    """The quarter's facts, and the check that reads the peers' part (shown on every publicity checklist;
+    met when there is nothing to rate)."""
+    from django.utils.translation import gettext_lazy
+
+    from appraisal import period_guards
+
+    period_guards.register_facts(quarter_facts)
+    period_guards.register_check(period_guards.Check(
+        "routine_peers_done", gettext_lazy("季度小结的同类互评均已完成"), PeriodState.PUBLICITY,
+        lambda facts: list(facts.get("routine_peers_open", ()))))

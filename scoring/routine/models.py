@@ -181,3 +181,37 @@ class DevelopmentPlan(models.Model):
 
     def __str__(self) -> str:
         return _("%(name)s %(year)s年度发展计划") % {"name": self.person.name, "year": self.assessment_year.year}
+
+
+class PeerGroup(models.Model):
+    """互评小组: people the office puts together for a year's peer evaluation, across departments (e.g.
+    the 专业技术类 of several small departments, or a team). A member's peers are the group's other
+    active members instead of the department's colleagues of the same category (``people.peers_of``)."""
+
+    assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="peer_groups",
+                                        verbose_name=_("考核年度"))
+    name = models.CharField(_("小组名称"), max_length=60)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("互评小组")
+        verbose_name_plural = _("互评小组")
+        ordering = ["name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["assessment_year", "name"], name="peer_group_name_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PeerGroupMember(models.Model):
+    """One person in one group; a person is in at most one group of a year."""
+
+    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="memberships")
+    assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="peer_group_memberships",
+                               verbose_name=_("成员"))
+
+    class Meta:
+        verbose_name = _("互评小组成员")
+        verbose_name_plural = _("互评小组成员")
+        constraints = [models.UniqueConstraint(fields=["assessment_year", "person"], name="peer_group_member_once")]

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from appraisal.models import Organisation, PeriodState, Person, Position
 from tracelog.models import Notification
 
-from . import selectors
-from .models import QuarterSummary, ReportRound, Talk, YearReport
+from . import people, selectors
+from .models import QuarterPeerRating, QuarterSummary, ReportRound, Talk, YearReport
 from .services import review_due, scheme_of, summary_due
 
 LEAD = timedelta(days=3)
@@ -28,18 +28,35 @@ def _soon_or_late(due: date, today: date) -> str | None:
     return None
 
 
+def _peer_reminders(period, due: date) -> list[Notification]:
+    """The peers (``people.peers_of``) who still have filed summaries of the quarter to evaluate."""
+    summaries = list(QuarterSummary.objects.filter(period=period, submitted_at__isnull=False)
+                     .select_related("period", "department"))
+    rated = set(QuarterPeerRating.objects.filter(summary__in=summaries).values_list("summary_id", "rater_id"))
+    waiting: dict[int, int] = {}
+    for summary_id, peers in people.peers_of(summaries).items():
+        for rater_id in peers:
+            if (summary_id, rater_id) not in rated:
+                waiting[rater_id] = waiting.get(rater_id, 0) + 1
+    accounts = dict(Person.objects.filter(pk__in=list(waiting), user__isnull=False).values_list("pk", "user_id"))
+    return [Notification(recipient_id=accounts[pk], url="/scoring/routine/peers/", key=f"routine:due:peer:{period.pk}",
+                         text=_("请在 %(due)s 前完成%(period)s的同类互评（还有 %(n)d 份季度小结待评）。") % {
+                             "due": f"{due:%Y-%m-%d}", "period": str(period), "n": n})
+            for pk, n in waiting.items() if pk in accounts]
+
+
 def reminders_send(*, organisation: Organisation, today: date | None = None) -> int:
     """Create the reminders due today; returns how many were new."""
     today = today or timezone.localdate()
     pending: list[Notification] = []
-    people = list(Person.objects.filter(organisation=organisation, is_active=True, user__isnull=False)
+    everyone = list(Person.objects.filter(organisation=organisation, is_active=True, user__isnull=False)
                   .exclude(position=Position.LEADER).select_related("department"))
     for year in selectors.routine_years(organisation.pk):
         scheme = scheme_of(year)
         for period in selectors.quarters(year):
-            if period.state != PeriodState.OPEN:
+            if period.state not in (PeriodState.OPEN, PeriodState.SCORING):
                 continue
-            when = _soon_or_late(summary_due(period, scheme), today)
+            when = _soon_or_late(summary_due(period, scheme), today) if period.state == PeriodState.OPEN else None
             filed = set(QuarterSummary.objects.filter(period=period, submitted_at__isnull=False)
                         .values_list("person_id", flat=True))
             if when and period.number <= (today.month - 1) // 3 + 1 + 4 * (today.year - year.year):
@@ -48,7 +65,7 @@ def reminders_send(*, organisation: Organisation, today: date | None = None) -> 
                     "due": f"{summary_due(period, scheme):%Y-%m-%d}", "period": str(period)}
                 pending += [Notification(recipient_id=p.user_id, text=text, url="/scoring/routine/",
                                          key=f"routine:{when}:summary:{period.pk}")
-                            for p in people if p.pk not in filed and p.department_id]
+                            for p in everyone if p.pk not in filed and p.department_id]
             review = _soon_or_late(review_due(period, scheme), today)
             if review == "due":
                 unreviewed = QuarterSummary.objects.filter(period=period, submitted_at__isnull=False,
@@ -58,6 +75,7 @@ def reminders_send(*, organisation: Organisation, today: date | None = None) -> 
                     "due": f"{review_due(period, scheme):%Y-%m-%d}", "period": str(period)}
                 pending += [Notification(recipient_id=user_id, text=text, url="/scoring/routine/review/",
                                          key=f"routine:due:review:{period.pk}") for user_id in unreviewed]
+                pending += _peer_reminders(period, review_due(period, scheme))
     for talk in Talk.objects.filter(person__organisation=organisation, held_on__isnull=True, closed_at__isnull=True) \
             .select_related("talker", "person__department__head"):
         when = _soon_or_late(talk.due_on, today)
@@ -79,7 +97,7 @@ def reminders_send(*, organisation: Organisation, today: date | None = None) -> 
                 else _("您的%(year)s年度述职报告未按期提交（截止 %(due)s）。")) % {
             "due": timezone.localtime(row.deadline).strftime("%Y-%m-%d %H:%M"), "year": row.assessment_year.year}
         pending += [Notification(recipient_id=p.user_id, text=text, url="/scoring/routine/report/",
-                                 key=f"routine:{when}:report:{row.pk}") for p in people if p.pk not in done]
+                                 key=f"routine:{when}:report:{row.pk}") for p in everyone if p.pk not in done]
     if not pending:
         return 0
     with transaction.atomic():

@@ -8,9 +8,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from appraisal import access
-from appraisal.models import AssessmentYear, Department, Period, PeriodKind, PeriodState, Person, Position
+from appraisal.models import AssessmentYear, Period, PeriodKind, PeriodState, Person, Position
 
-from . import rules
+from . import people, rules
 from .models import QuarterPeerRating, QuarterSummary, Talk
 from .services import review_due, scheme_of, summary_due
 
@@ -44,11 +44,8 @@ class PeerView:
 
 
 def peer_views(summaries, floor: int) -> dict[int, PeerView]:
-    """Per summary, in one query."""
-    grades: dict[int, list[str]] = defaultdict(list)
-    for summary_id, grade in QuarterPeerRating.objects.filter(summary__in=[s.pk for s in summaries]) \
-            .values_list("summary_id", "grade"):
-        grades[summary_id].append(grade)
+    """Per summary, over the ballots that count (``people.counted_grades``), in constant queries."""
+    grades = people.counted_grades(summaries)
     return {s.pk: PeerView(len(grades[s.pk]), floor, rules.peer_aggregate(grades[s.pk], floor)) for s in summaries}
 
 
@@ -91,28 +88,14 @@ def linkable(person: Person, period: Period):
 
 # ---------------------------------------------------------------- whom one evaluates
 
-def _head_ids(organisation_id: int) -> set[int]:
-    return set(Department.objects.filter(organisation_id=organisation_id, is_active=True, head__isnull=False)
-               .values_list("head_id", flat=True))
-
-
-def is_peer(rater: Person, summary: QuarterSummary, head_ids: set[int]) -> bool:
-    """The same rule as ``people.peer_queryset``, over loaded rows (for lists)."""
-    if rater.pk == summary.person_id or rater.position == Position.LEADER or not rater.is_active \
-            or rater.category != summary.category:
-        return False
-    if summary.person_id == summary.department.head_id:
-        return rater.pk in head_ids
-    return rater.department_id == summary.department_id and rater.pk != summary.department.head_id
-
-
 def to_rate(person: Person, year: AssessmentYear) -> list[tuple[QuarterSummary, str | None]]:
-    """Filed summaries of the year's quarters still open for evaluation that ``person`` evaluates,
-    with the own grade given (the rater sees the own ballot only)."""
-    head_ids = _head_ids(person.organisation_id)
-    candidates = [s for s in _summaries().filter(period__assessment_year=year, submitted_at__isnull=False,
-                                                 period__state__in=(PeriodState.OPEN, PeriodState.SCORING))
-                  .order_by("period__number", "person__staff_id") if is_peer(person, s, head_ids)]
+    """Filed summaries of the year's quarters still open for evaluation that ``person`` evaluates
+    (``people.peers_of``), with the own grade given (the rater sees the own ballot only)."""
+    filed = list(_summaries().filter(period__assessment_year=year, submitted_at__isnull=False,
+                                     period__state__in=(PeriodState.OPEN, PeriodState.SCORING))
+                 .order_by("period__number", "person__staff_id"))
+    peers = people.peers_of(filed)
+    candidates = [s for s in filed if person.pk in peers[s.pk]]
     given = dict(QuarterPeerRating.objects.filter(rater=person, summary__in=[s.pk for s in candidates])
                  .values_list("summary_id", "grade"))
     return [(s, given.get(s.pk)) for s in candidates]
@@ -167,10 +150,7 @@ def with_review_figures(year: AssessmentYear, summaries: list[QuarterSummary]) -
 def summary_access(actor, summary: QuarterSummary) -> dict:
     """What a reader may do with a summary: read it (those who read the person, its peers and its
     superior), rate it as a peer, review it as its superior."""
-    peer = False
-    if actor.person_id is not None and actor.person_id != summary.person_id:
-        rater = Person.objects.filter(pk=actor.person_id).first()
-        peer = rater is not None and is_peer(rater, summary, _head_ids(summary.person.organisation_id))
+    peer = actor.person_id is not None and actor.person_id in people.peer_ids(summary)
     superior = superior_of(actor, summary, _charges(summary.period.assessment_year), is_leader(actor))
     read = peer or superior or access.RULES["person.read"](actor, summary.person)
     return {"read": read, "peer": peer, "superior": superior}

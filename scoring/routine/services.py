@@ -131,8 +131,8 @@ def summary_save(*, user, period: Period, text: str, self_grade: str, entry_ids=
             for user_id in people.superior_users(summary):
                 notify(user_id, title, _url(summary))
             peer_text = _("同事提交了%(period)s季度小结，请参加同类互评。") % {"period": str(period)}
-            for user_id in people.peer_queryset(person, person.department, person.category) \
-                    .filter(user__isnull=False).values_list("user_id", flat=True):
+            for user_id in Person.objects.filter(pk__in=people.peer_ids(summary), user__isnull=False) \
+                    .values_list("user_id", flat=True):
                 notify(user_id, peer_text, "/scoring/routine/peers/", key=f"routine:peer:{period.pk}")
     return summary
 
@@ -155,9 +155,8 @@ def peer_rate(*, user, summary: QuarterSummary, grade: str) -> QuarterPeerRating
     with transaction.atomic():
         summary = (QuarterSummary.objects.select_for_update().select_related("period__assessment_year", "person",
                                                                              "department").get(pk=summary.pk))
-        if actor.person_id is None or not people.peer_queryset(summary.person, summary.department,
-                                                               summary.category).filter(pk=actor.person_id).exists():
-            raise PermissionDeniedError(_("只有同部门同类别的同事可以评价这份季度小结。"))
+        if actor.person_id is None or actor.person_id not in people.peer_ids(summary):
+            raise PermissionDeniedError(_("只有这份季度小结的互评人（同部门同类别的同事，或同一互评小组的成员）可以评价。"))
         _open_for_review(summary)
         rating = QuarterPeerRating.objects.filter(summary=summary, rater_id=actor.person_id).first()
         old = {"grade": rating.grade} if rating else None
@@ -198,8 +197,7 @@ def superior_review(*, user, summary: QuarterSummary, comment: str, grade: str) 
             raise PermissionDeniedError(_("只有上级（部门负责人；部门负责人由分管领导）可以点评。"))
         _open_for_review(summary)
         scheme = scheme_of(summary.period.assessment_year)
-        peer = rules.peer_aggregate(list(summary.peer_ratings.values_list("grade", flat=True)),
-                                    int(scheme["peer.min_raters"]))
+        peer = rules.peer_aggregate(people.counted_grades([summary])[summary.pk], int(scheme["peer.min_raters"]))
         final = rules.quarter_grade(grade, peer, int(scheme["routine.peer_gap"]))
         old = {"superior_grade": summary.superior_grade, "grade": summary.grade} if summary.reviewed_at else None
         actor = access.actor_for(user)

@@ -57,7 +57,11 @@ def setting(world, year):
     summary = routine.summary_save(user=world.users["staff"], period=quarter(year), text="小结", self_grade="好",
                                    submit=True)
     routine.superior_review(user=world.users["head"], summary=summary, comment="一般", grade="一般")
-    return {"evaluation": evaluation, "rater": outsider_rater, "token": link.token, "period": month(year),
+    from scoring.routine import groups as routine_groups
+
+    group = routine_groups.group_save(user=office, assessment_year=year, name="综合组",
+                                      person_ids=[world.staff.pk, world.colleague.pk])
+    return {"group": group, "evaluation": evaluation, "rater": outsider_rater, "token": link.token, "period": month(year),
             "year": year, "poll": poll, "member": team.members.get(), "summary": summary,
             "talk": summary.talk}
 
@@ -114,6 +118,9 @@ def _targets(world, setting):
         "scoring:routine_talk": (reverse("scoring:routine_talk", args=[setting["talk"].pk]),
                                  {"staff", "head", "office", "leader"}),
         "scoring:routine_office": (reverse("scoring:routine_office"), {"office"}),
+        "scoring:routine_groups": (reverse("scoring:routine_groups"), {"office"}),
+        "scoring:routine_group": (reverse("scoring:routine_group", args=[setting["group"].pk]), {"office"}),
+        "scoring:routine_group_delete": (reverse("scoring:routine_group_delete", args=[setting["group"].pk]), set()),
         "scoring:routine_report": (reverse("scoring:routine_report"), {"staff", "head", "outsider"}),
         "scoring:routine_reports": (reverse("scoring:routine_reports"), {"office", "leader", "head"}),
         "scoring:routine_file_self": (reverse("scoring:routine_file_self"), set()),  # redirects: below
@@ -187,3 +194,20 @@ def test_the_office_of_another_organisation_sees_nothing_of_this_one(client, wor
     response = client.get(reverse("scoring:workload_edit"), {"department": world.department.pk})
     assert response.status_code == 404
     assert client.post(reverse("scoring:satisfaction_close", args=[setting["evaluation"].pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_only_the_organisations_office_changes_evaluation_groups(client, world, setting):
+    from scoring.routine.models import PeerGroup, PeerGroupMember
+
+    group = setting["group"]
+    members = [world.staff.pk, world.outsider.pk]
+    posts = [(reverse("scoring:routine_groups"), {"name": "另一组", "members": members}),
+             (reverse("scoring:routine_group", args=[group.pk]), {"name": "改名", "members": members}),
+             (reverse("scoring:routine_group_delete", args=[group.pk]), {})]
+    for role in ("staff", "head", "outsider", "leader", "sysadmin", "secadmin", "auditor"):
+        client.force_login(world.users[role])
+        for url, data in posts:
+            assert client.post(url, data).status_code in (403, 404), (role, url)
+    assert list(PeerGroup.objects.values_list("name", flat=True)) == ["综合组"]
+    assert set(PeerGroupMember.objects.values_list("person_id", flat=True)) == {world.staff.pk, world.colleague.pk}

@@ -125,3 +125,22 @@ def test_the_main_pages_run_a_constant_number_of_queries(client, world, ry, djan
     after = counts()
     assert after == before, (before, after)
     assert max(after.values()) <= 40
+
+
+@pytest.mark.django_db
+def test_the_development_files_month_headers_read_naturally_in_both_languages(client, world, ry):
+    from decimal import Decimal
+
+    from django.conf import settings
+
+    from scoring.models import MonthlyResult
+
+    MonthlyResult.objects.create(assessment_year=ry, person=world.staff, department=world.department, month=1,
+                                 workload_coefficient=Decimal("1.00"), monthly_score=Decimal("95.00"),
+                                 monthly_grade="优秀")
+    client.force_login(world.users["office"])
+    url = reverse("scoring:routine_file", args=[world.staff.pk])
+    assert "<th>1月</th>" in client.get(url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get(url).content.decode()
+    assert "<th>Month 1</th>" in body and "mo." not in body
