@@ -8,6 +8,17 @@ from appraisal.models import Department, Organisation, Person, Position, Role
 from appraisal.tests.factories import DepartmentFactory, OrganisationFactory, PersonFactory, person_user, role_user
 
 
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in English (LocaleMiddleware) leaves English active in the thread: put the default back, so
+    that a later test does not depend on which test ran before it."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @dataclass
 class World:
     organisation: Organisation

@@ -44,7 +44,7 @@ FIELD_LABELS = {
     "requested_by": gettext_lazy("申请人"), "approved_by": gettext_lazy("批准人"), "reset": gettext_lazy("重置申请编号"),
     "departments": gettext_lazy("部门数"), "people": gettext_lazy("人数"), "comment": gettext_lazy("意见"),
     "group": gettext_lazy("类别"), "label": gettext_lazy("名称"), "summary": gettext_lazy("摘要"),
-    "status": gettext_lazy("状态"), "note": gettext_lazy("说明"),
+    "status": gettext_lazy("状态"), "note": gettext_lazy("说明"), "members": gettext_lazy("成员"),
 }
 
 _DECIMAL = re.compile(r"^-?\d+\.\d+$")

@@ -115,6 +115,8 @@ EVENT_TYPES = {
     "routine.report": _("提交年度述职"),
     "routine.plan_save": _("保存发展计划"),
     "routine.plan_agree": _("确认发展计划"),
+    "routine.peer_group_save": _("保存互评小组"),
+    "routine.peer_group_delete": _("删除互评小组"),
     "tracelog.entry.create": _("新建纪实"),
     "tracelog.entry.submit": _("提交纪实"),
     "tracelog.entry.resubmit": _("重新提交纪实"),

@@ -191,7 +191,7 @@ def superior_review(*, user, summary: QuarterSummary, comment: str, grade: str) 
     if problems:
         raise ValidationFailed(_("点评未保存，请修改后重试。"), details=problems)
     with transaction.atomic():
-        summary = (QuarterSummary.objects.select_for_update()
+        summary = (QuarterSummary.objects.select_for_update(of=("self",))
                    .select_related("period__assessment_year__scheme", "person", "department").get(pk=summary.pk))
         if not people.is_superior(user, summary):
             raise PermissionDeniedError(_("只有上级（部门负责人；部门负责人由分管领导）可以点评。"))

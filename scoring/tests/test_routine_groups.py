@@ -262,3 +262,18 @@ def test_the_group_pages_run_a_constant_number_of_queries(client, world, ry):
     assert after == before, (before, after)
     assert max(after) <= 30
     assert Position.LEADER not in {p.position for p in groups.candidates(ry)}
+
+
+@pytest.mark.django_db
+def test_the_groups_audit_events_read_in_words(world, ry):
+    from django.utils import translation
+
+    from appraisal import audit_display, audit_events
+
+    _save(world, ry, "技术组", [p for p, _u in _tech(world, world.department, 2, "A")])
+    event = AuditEvent.objects.get(action="routine.peer_group_save")
+    assert audit_events.label(event.action) == "保存互评小组"
+    shown = audit_display.present(AuditEvent.objects.filter(pk=event.pk))[0].shown
+    assert {c.label for c in shown.changes} >= {"小组名称", "成员"}
+    with translation.override("en"):
+        assert audit_events.label("routine.peer_group_delete") == "Delete an evaluation group"
