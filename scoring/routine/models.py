@@ -206,8 +206,10 @@ class PeerGroup(models.Model):
 class PeerGroupMember(models.Model):
     """One person in one group; a person is in at most one group of a year."""
 
-    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="memberships")
-    assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="memberships",
+                              verbose_name=_("互评小组"))
+    assessment_year = models.ForeignKey(AssessmentYear, on_delete=models.CASCADE, related_name="+",
+                                        verbose_name=_("考核年度"))
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="peer_group_memberships",
                                verbose_name=_("成员"))
 
@@ -215,3 +217,6 @@ class PeerGroupMember(models.Model):
         verbose_name = _("互评小组成员")
         verbose_name_plural = _("互评小组成员")
         constraints = [models.UniqueConstraint(fields=["assessment_year", "person"], name="peer_group_member_once")]
+
+    def __str__(self) -> str:
+        return _("%(name)s（%(group)s）") % {"name": self.person.name, "group": self.group.name}
