@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from appraisal import formats
 from appraisal.fields import FiniteDecimalField, formfield
 from appraisal.forms import SpreadsheetUploadForm
 from appraisal.models import Department, Person
@@ -182,7 +183,8 @@ class WeightsForm(forms.Form):
             self.fields[f"w{person.pk}"] = FiniteDecimalField(
                 label=f"{person.name}（{person.staff_id}）", required=False, min_value=Decimal("0"),
                 max_value=Decimal("100"), max_digits=7, decimal_places=4,
-                initial=current.get(person.pk), widget=forms.NumberInput(attrs={"step": "0.01"}))
+                initial=formats.plain_decimal(current[person.pk]) if person.pk in current else None,
+                widget=forms.NumberInput(attrs={"step": "0.01"}))
 
     def weights(self) -> dict[int, Decimal]:
         return {person.pk: self.cleaned_data[f"w{person.pk}"] for person in self.people

@@ -89,6 +89,8 @@ def test_head_splits_weights_through_the_form(client, world, year, plan):
     response = client.post(url, {f"w{world.staff.pk}": "60", f"w{world.colleague.pk}": "40"})
     assert response.status_code == 302
     assert ResponsibilityWeight.objects.count() == 2
+    page = client.get(url).content.decode()  # issue 14: 60, not 60.0000
+    assert f'name="w{world.staff.pk}" value="60"' in page and "60.0000" not in page
     client.force_login(world.users["outsider"])
     assert client.get(url).status_code == 403
 
