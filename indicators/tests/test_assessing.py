@@ -255,7 +255,8 @@ def test_unapproved_scores_are_listed_by_assessing_unit(world, year, assessed):
 def test_head_designates_and_revokes_on_the_grid_page(client, world, year, assessed):
     client.force_login(world.users["head"])
     page = client.get(f"/indicators/{year.pk}/scores/?unit={world.department.pk}").content.decode()
-    assert "办公室的评分人" in page and "王科员" in page and "赵科员" in page  # designated / candidate
+    # the department name is marked as data (translate="no") inside the heading
+    assert '<span translate="no">办公室</span>的评分人' in page and "王科员" in page and "赵科员" in page
     response = client.post(f"/indicators/{year.pk}/assessors/{world.department.pk}/add/",
                            {"person": world.colleague.pk})
     assert response.status_code == 302
