@@ -44,7 +44,10 @@ def _year(request):
 
 
 def _ids(request, name):
-    return [int(v) for v in request.POST.getlist(name) if v.isdigit()]
+    """Posted ids; anything that is not one (letters, full-width or out-of-range digits) is left out."""
+    from appraisal.fields import posted_id
+
+    return [pk for pk in (posted_id(v) for v in request.POST.getlist(name)) if pk]
 
 
 @access.require("routine.file")

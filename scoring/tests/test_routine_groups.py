@@ -277,3 +277,13 @@ def test_the_groups_audit_events_read_in_words(world, ry):
     assert {c.label for c in shown.changes} >= {"小组名称", "成员"}
     with translation.override("en"):
         assert audit_events.label("routine.peer_group_delete") == "Delete an evaluation group"
+
+
+@pytest.mark.django_db
+def test_ids_that_no_row_can_have_are_refused_with_a_400(client, world, ry):
+    client.force_login(world.users["office"])
+    for value in ("99999999999999999999", "999999999999", "１２", "-1", "abc"):
+        response = client.post(reverse("scoring:routine_groups"), {"name": "组", "members": [value, world.staff.pk],
+                                                                   "add_departments": [value]})
+        assert response.status_code == 400, value
+    assert _nothing_written()
