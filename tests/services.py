@@ -65,8 +65,10 @@ def worker_process(queue: str | None = None, *, app: str = "appraisal", env: dic
     its own unless one is named, e.g. Celery's default "celery"), with ``env`` added to its
     environment and ``app`` as its Celery app (tests.worker_hooks for injected faults)."""
     queue = queue or f"test-{uuid.uuid4().hex[:8]}"
+    # the worker reads and writes the test's private files (uploads, exports: issue 16)
     environment = dict(os.environ, DATABASE_URL=worker_database_url(), DJANGO_SETTINGS_MODULE="appraisal.settings.test",
-                       **(env or {}))
+                       PRIVATE_MEDIA_ROOT=str(settings.PRIVATE_MEDIA_ROOT))
+    environment.update(env or {})
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", app, "worker", "--pool=solo", "--loglevel=WARNING",
          "-Q", queue, "--without-gossip", "--without-mingle", "--without-heartbeat",

@@ -183,7 +183,7 @@ def test_validation_and_import_run_in_a_real_worker():
     organisation = OrganisationFactory(code="ORG11", name="测试局十一")
     office = role_user(Role.OFFICE, organisation, "office11")
     validation = _validation(office, organisation, _workbook())
-    with worker_process(env={"PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT)}) as worker:
+    with worker_process() as worker:  # it shares the test's private files (tests/services.py)
         queue = worker.queue
         exchange_job_task.apply_async(args=[validation.pk], queue=queue)
         validation = wait_for_job(validation.pk)

@@ -32,7 +32,6 @@ PASSWORD = "Test@12345"
 @pytest.fixture
 def workers(monkeypatch):
     """Yields True when the jobs run in a thread of this process (and progress can be slowed)."""
-    monkeypatch.setenv("PRIVATE_MEDIA_ROOT", str(settings.PRIVATE_MEDIA_ROOT))  # a real worker's files
     if settings.REDIS_URL:
         from tests.services import default_queue_worker
 
