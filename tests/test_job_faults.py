@@ -72,6 +72,10 @@ def test_a_worker_killed_mid_publication_is_detected_and_the_job_reruns_to_ident
     open, one result table already written in it: readers never see that table, the heartbeat
     stops, the watchdog (run by a worker, as beat would send it) fails the job with the reason and
     queues it again, and the rerun leaves exactly the results of a clean run."""
+    from scoring import publication
+    from tests.worker_hooks import WRITE_FUNCTION
+
+    assert callable(getattr(publication, WRITE_FUNCTION, None)), "the hook must wrap the table writer"
     year_compute(assessment_year=small_year)
     clean = results()
     wipe_results()

@@ -23,6 +23,8 @@ from celery.signals import worker_init
 from appraisal.celery import app
 
 __all__ = ["app"]
+# the function of scoring.publication that writes one result table (the pause comes after the first)
+WRITE_FUNCTION = "replace_rows"
 
 _paused = threading.Event()
 
@@ -56,7 +58,7 @@ def install_hooks(**_kwargs):
     services.compute_year = compute_year
 
     if pause == "publish":
-        write, calls = publication.replace_rows, []
+        write, calls = getattr(publication, WRITE_FUNCTION), []
 
         def first_table_then_pause(*args, **kwargs):
             written = write(*args, **kwargs)
@@ -65,4 +67,4 @@ def install_hooks(**_kwargs):
                 _pause()
             return written
 
-        publication.replace_rows = first_table_then_pause
+        setattr(publication, WRITE_FUNCTION, first_table_then_pause)
