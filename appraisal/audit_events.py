@@ -147,6 +147,7 @@ EVENT_TYPES = {
     "audit.verify": _("校验审计链"),
     "audit.purge": _("清理过期审计事件"),
     "exchange.job_stalled": _("导入导出任务中断"),
+    "exchange.download": _("下载导出文件"),
     "demo.load": _("加载演示数据"),
     "backup.test": _("备份恢复校验"),
 }
