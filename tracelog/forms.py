@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from appraisal.errors import ValidationFailed
+from appraisal.widgets import FastSelect
 
 from . import deadlines, evidence, labels
 from .models import EntryKind, EntryStatus, TraceDeadlineSettings
@@ -144,11 +145,14 @@ def _mark_data(form, *names) -> None:
 
 
 class EntryFilterForm(forms.Form):
-    department = forms.TypedChoiceField(label=_("部门"), required=False, coerce=int, empty_value=None)
-    person = forms.TypedChoiceField(label=_("人员"), required=False, coerce=int, empty_value=None)
-    month = MonthField()
-    kind = forms.ChoiceField(label=_("类型"), required=False, choices=[("", _("全部类型")), *EntryKind.choices])
-    status = forms.ChoiceField(label=_("状态"), required=False,
+    # selects written in Python: the person filter lists every filer the reader may see
+    department = forms.TypedChoiceField(label=_("部门"), required=False, coerce=int, empty_value=None,
+                                        widget=FastSelect)
+    person = forms.TypedChoiceField(label=_("人员"), required=False, coerce=int, empty_value=None, widget=FastSelect)
+    month = MonthField(widget=FastSelect)
+    kind = forms.ChoiceField(label=_("类型"), required=False, choices=[("", _("全部类型")), *EntryKind.choices],
+                             widget=FastSelect)
+    status = forms.ChoiceField(label=_("状态"), required=False, widget=FastSelect,
                                choices=[("", _("全部状态")), *[c for c in EntryStatus.choices if c[0] != "draft"]])
     late = forms.BooleanField(label=_("仅看逾期"), required=False)
     q = forms.CharField(label=_("关键词"), required=False, max_length=50)
