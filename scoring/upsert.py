@@ -49,6 +49,9 @@ def _replace_copy(model, year_id, key_columns, columns, rows, frozen) -> None:
         cursor.execute(f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS SELECT {names} FROM {table} WITH NO DATA")
         if rows:
             copy_rows(f"publish_{model._meta.db_table}", every, ((year_id, *row) for row in rows))
+        # statistics of both sides of the delete below: without them it was planned as a nested loop
+        # (120,000 × 120,000 rows at 10,000 persons: 50 minutes instead of a hash anti-join)
+        cursor.execute(f"ANALYZE {staging}, {table}")
 
         same_key = " AND ".join(f"n.{quote(c)} = t.{quote(c)}" for c in key_columns) or "TRUE"
         condition, params = "", [year_id]
