@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -215,11 +215,12 @@ def entry_review_batch(request):
     """批量批阅: the head ticks submitted entries on the department list and comments them at once."""
     form = ReviewForm(request.POST)
     back = request.POST.get("back", "")
-    back = back if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) else \
-        reverse("tracelog:entry_list")
+    # back to the list the head came from: a path of this site only (never a URL name to resolve)
+    back = back if back.startswith("/") and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}) else reverse("tracelog:entry_list")
     if not form.is_valid():
         messages.error(request, _("请填写批阅意见。"))
-        return redirect(back)
+        return HttpResponseRedirect(back)
     ids = [int(pk) for pk in request.POST.getlist("entries") if pk.isdigit()]
     entries = list(TraceEntry.objects.filter(pk__in=ids).order_by("pk"))
     for entry in entries:
@@ -230,7 +231,7 @@ def entry_review_batch(request):
         messages.error(request, error.message)
     else:
         messages.success(request, _("已批阅 %(n)d 条纪实。") % {"n": count})
-    return redirect(back)
+    return HttpResponseRedirect(back)
 
 
 # ---------------------------------------------------------------- evidence
