@@ -75,3 +75,33 @@ def django_db_setup(django_db_setup, django_db_blocker):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ALTER TABLE appraisal_auditevent DISABLE TRIGGER appraisal_auditevent_no_truncate")
+
+
+@pytest.fixture
+def beat_schedules(db):
+    """The periodic tasks the migrations register, as migrated. A transactional test that ran
+    earlier in the same test process (any order under pytest-xdist) flushes every table, the rows of
+    data migrations too; this applies the schedule migrations' RunPython steps again, in graph order."""
+    import inspect
+    import sys
+
+    from django.apps import apps
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+    from django_celery_beat.models import PeriodicTask
+
+    if PeriodicTask.objects.exists():
+        return
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    seen = set()
+    for leaf in sorted(loader.graph.leaf_nodes()):
+        for key in loader.graph.forwards_plan(leaf):
+            if key in seen:
+                continue
+            seen.add(key)
+            migration = loader.graph.nodes[key]
+            if "django_celery_beat" not in inspect.getsource(sys.modules[migration.__module__]):
+                continue
+            for operation in migration.operations:
+                if isinstance(operation, RunPython):
+                    operation.code(apps, None)

@@ -12,6 +12,7 @@ from django.conf import settings
 ABOVE = ("indicators", "tracelog", "scoring", "rewards", "periods")
 KNOWN = {
     "appraisal/exchange/",  # the year workbook: reads and writes every app's tables
+    "appraisal/views/exchange.py",  # its pages: the import and export run as scoring's background jobs
     "appraisal/context_processors.py",  # the navigation's unread-notification count (tracelog)
 }
 

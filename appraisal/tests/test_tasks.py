@@ -16,7 +16,7 @@ def test_verify_chain_task_records_its_result():
 
 
 @pytest.mark.django_db
-def test_beat_schedules_are_registered():
+def test_beat_schedules_are_registered(beat_schedules):
     from django_celery_beat.models import PeriodicTask
 
     tasks = set(PeriodicTask.objects.values_list("task", flat=True))

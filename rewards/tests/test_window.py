@@ -73,7 +73,7 @@ def test_year_published_uses_the_annual_score_and_common_rate():
 
 
 @pytest.mark.django_db
-def test_nightly_job_is_scheduled_and_runs_for_the_current_year():
+def test_nightly_job_is_scheduled_and_runs_for_the_current_year(beat_schedules):
     from django_celery_beat.models import PeriodicTask
 
     from rewards.tasks import leaderboard_nightly

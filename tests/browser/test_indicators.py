@@ -28,10 +28,10 @@ def test_office_head_and_staff_journeys(page, screenshot):
     assert page.locator("#indicator-tree tbody tr:not([hidden])").count() >= 3
     screenshot(page, "indicators-tree-search")
     page.locator("#indicator-tree tbody tr[data-search^='B010101 ']").get_by_role("link", name="编辑").click()
-    page.get_by_label("分值").fill("0")
+    page.get_by_label("分值", exact=True).fill("0")
     page.get_by_role("button", name="保存").click()
     assert "末级指标的分值须大于 0" in page.content()
-    page.get_by_label("分值").fill("18")
+    page.get_by_label("分值", exact=True).fill("18")
     page.get_by_label("指标名称").fill("业务办理按时办结率（修订）")
     page.get_by_role("button", name="保存").click()
     # months of the demo year are already scored: a new full score needs a reason and an open month

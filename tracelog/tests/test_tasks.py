@@ -89,7 +89,7 @@ def test_the_head_gets_one_digest_a_day(world, year2026, emails):
         assert tracelog_head_digest.apply().get()["notifications"] == 1
 
 
-def test_beat_schedules_are_registered():
+def test_beat_schedules_are_registered(beat_schedules):
     from django_celery_beat.models import PeriodicTask
 
     tasks = dict(PeriodicTask.objects.values_list("task", "crontab__day_of_week"))
