@@ -17,6 +17,8 @@ register = template.Library()
 def label(value):
     if not value or not isinstance(value, str):
         return value
+    if ";" in value:  # stored lists such as a remark “末位;诫勉谈话”: each part is a label
+        return gettext("、").join(gettext(part) for part in value.split(";") if part)
     return gettext(value)
 
 
